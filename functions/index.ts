@@ -1,0 +1,8 @@
+// Registers every function by name; the name is the Terraform `entry_point`.
+import { cloudEvent, http } from '@google-cloud/functions-framework';
+import { getDeps } from './deps.js';
+import { fiSync } from './events/fi-sync.event.js';
+import { api } from './http/api.http.js';
+
+http('api', api(getDeps));
+cloudEvent('fiSync', fiSync(getDeps));

@@ -1,0 +1,17 @@
+provider "google" {
+  project = var.project_id
+  region  = var.region
+
+  default_labels = local.labels
+}
+
+provider "google-beta" {
+  project = var.project_id
+  region  = var.region
+
+  default_labels = local.labels
+}
+
+locals {
+  labels = merge({ app = "future-finance", managed-by = "terraform" }, var.labels)
+}
