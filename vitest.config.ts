@@ -8,6 +8,8 @@ export default defineConfig({
     reporters: ['default'],
     allowOnly: false,
     passWithNoTests: false,
+    // Offline: keep Google clients from probing for a metadata server.
+    env: { METADATA_SERVER_DETECTION: 'none' },
     projects: [
       {
         extends: true,

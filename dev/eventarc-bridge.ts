@@ -24,8 +24,11 @@ export interface BinaryCloudEvent {
  * messagePublished, time = publish time) and the push envelope as the JSON body, with the
  * message fields in both spellings Eventarc uses.
  */
-export function pushToCloudEvent(push: PushBody, projectId: string, topic: string): BinaryCloudEvent {
-  const messageId = push.message.messageId ?? push.message.message_id;
+export function pushToCloudEvent(push: PushBody, projectId: string, topic: string, instanceId = ''): BinaryCloudEvent {
+  const rawId = push.message.messageId ?? push.message.message_id;
+  // The emulator numbers messages from 1 at every start, while our dedupe records persist
+  // with the Firestore data: an instance prefix keeps ids unique, as Pub/Sub's are.
+  const messageId = rawId && instanceId ? `${instanceId}-${rawId}` : rawId;
   const publishTime = push.message.publishTime ?? push.message.publish_time ?? new Date().toISOString();
   if (!messageId) throw new Error('push message has no messageId');
   const message = {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -55,6 +56,7 @@ export async function startLocalFunctions(options: { port: number; projectId: st
     return s;
   };
   const triggers = new Map(EventTriggers.map((t) => [t.fn, t.topic]));
+  const instanceId = randomBytes(4).toString('hex');
   let selfUrl = '';
 
   const front = createServer((req, res) => {
@@ -78,7 +80,7 @@ export async function startLocalFunctions(options: { port: number; projectId: st
   async function bridge(req: IncomingMessage, res: ServerResponse, fn: string, topic: string): Promise<void> {
     try {
       const push = JSON.parse((await readBody(req, MAX_PUSH_BYTES)).toString()) as PushBody;
-      const ce = pushToCloudEvent(push, options.projectId, topic);
+      const ce = pushToCloudEvent(push, options.projectId, topic, instanceId);
       const answer = await fetch(`${selfUrl}/events/${fn}`, { method: 'POST', headers: ce.headers, body: ce.body });
       await answer.body?.cancel();
       res.writeHead(answer.status).end();

@@ -54,7 +54,7 @@ export interface DepsOverrides {
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const clock = overrides.clock ?? systemClock;
   const logger = lazy(() =>
-    createLogger({ level: config.log.level, format: config.log.format, service: 'future-finance-ai', stream: overrides.logStream }),
+    createLogger({ level: config.log.level, format: config.log.format, service: 'future-finance-ai', projectId: config.projectId, stream: overrides.logStream }),
   );
   const firestore = lazy(() => createFirestore({ projectId: config.projectId, emulatorHost: config.firestoreEmulatorHost }));
   const pubsub = lazy(() => createPubSub({ projectId: config.projectId, emulatorHost: config.pubsubEmulatorHost }));

@@ -14,10 +14,10 @@ locals {
   # publish only to the topics listed for it. Keys are function modules (functions.tf).
   # Keep in step with the code's EventBus.publish calls.
   topic_publishers = {
-    "fi-sync-requested-v1"  = ["api"]                # a user asks for a sync
-    "fi-sync-completed-v1"  = ["fi_sync"]            # the sync run's outcome
-    "networth-rollup-v1"    = ["fi_sync"]            # one user's rollup after a sync (the monthly run comes from Scheduler)
-    "insights-requested-v1" = ["api", "fi_sync"]     # on demand, and after a sync (the weekly run comes from Scheduler)
+    "fi-sync-requested-v1"  = ["api"]            # a user asks for a sync
+    "fi-sync-completed-v1"  = ["fi_sync"]        # the sync run's outcome
+    "networth-rollup-v1"    = ["fi_sync"]        # one user's rollup after a sync (the monthly run comes from Scheduler)
+    "insights-requested-v1" = ["api", "fi_sync"] # on demand, and after a sync (the weekly run comes from Scheduler)
   }
 
   topic_publisher_pairs = merge([
@@ -84,7 +84,7 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   project = var.project_id
   topic   = each.value.name
   role    = "roles/pubsub.publisher"
-  member  = "serviceAccount:${google_project_service_identity.pubsub.email}"
+  member  = google_project_service_identity.pubsub.member
 }
 
 resource "google_pubsub_topic_iam_member" "function_publisher" {

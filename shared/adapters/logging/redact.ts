@@ -10,7 +10,12 @@ export const REDACTED = '[REDACTED]';
 const SENSITIVE_KEY =
   /(pass(word)?|secret|token|cookie|authori[sz]ation|session[_-]?id|^session$|sessionid|api[_-]?key|otp|passcode|private[_-]?key|credential|verifier|^code$|mcp-session-id|set-cookie|date_?of_?birth|dob|^pan$|account_?number|accountnumber)/i;
 
+/** Sensitive names as they appear inside free text: `"password":"x"`, `token=x`, `otp: x`. */
+const KEY_IN_TEXT =
+  /((["']?)(?:[A-Za-z_-]*(?:password|passwd|secret|token|cookie|authorization|sessionId|session_id|api[_-]?key|otp|passcode|credential|verifier|date_?of_?birth|dob)[A-Za-z_-]*)\2\s*[:=]\s*)(["']?)[^"'&\s,;}\]]+\3/gi;
+
 const PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  [KEY_IN_TEXT, `$1$3${REDACTED}$3`],
   [/mcp-session-[0-9a-f-]{8,}/gi, `mcp-session-${REDACTED}`],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g, `$1 ${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],

@@ -7,6 +7,8 @@ export interface LoggerOptions {
   /** `json`: Cloud Logging structured lines on stdout; `pretty`: readable local console. */
   readonly format: 'json' | 'pretty';
   readonly service: string;
+  /** Google Cloud project of the log entries (json format). */
+  readonly projectId?: string;
   /** Where lines go; defaults to the process's stdout. Tests pass a collector. */
   readonly stream?: NodeJS.WritableStream;
 }
@@ -60,7 +62,12 @@ export async function createLogger(options: LoggerOptions): Promise<Logger> {
   const transports: winston.transport[] = [];
   if (options.format === 'json' && !options.stream) {
     const { LoggingWinston } = await import('@google-cloud/logging-winston');
-    transports.push(new LoggingWinston({ redirectToStdout: true, useMessageField: false, logName: options.service }));
+    transports.push(new LoggingWinston({
+        redirectToStdout: true,
+        useMessageField: false,
+        logName: options.service,
+        ...(options.projectId ? { projectId: options.projectId } : {}),
+      }));
   } else {
     transports.push(
       new winston.transports.Stream({

@@ -79,7 +79,10 @@ resource "google_cloudfunctions2_function" "this" {
     max_instance_count             = var.max_instance_count
     ingress_settings               = var.ingress_settings
     all_traffic_on_latest_revision = true
-    environment_variables          = var.environment_variables
+
+    # The platform adds LOG_EXECUTION_ID=true to every 2nd gen function; declaring it
+    # here avoids a permanent diff on every plan. A caller can still set it to "false".
+    environment_variables = merge({ LOG_EXECUTION_ID = "true" }, var.environment_variables)
 
     dynamic "secret_environment_variables" {
       for_each = var.secret_environment_variables

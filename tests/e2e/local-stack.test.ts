@@ -1,0 +1,144 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../dev/processes.js';
+
+/**
+ * `npm start` as a user runs it: a child process in its own process group, on free ports
+ * and a temporary data directory, stopped with SIGINT (what Ctrl-C sends to the group).
+ */
+interface Stack {
+  readonly proc: ChildProcess;
+  readonly output: () => string;
+  /** The exit code, or the signal npm re-raises on itself after its script stopped. */
+  readonly exited: Promise<number | NodeJS.Signals | null>;
+}
+
+const root = process.cwd();
+const dataDir = mkdtempSync(join(tmpdir(), 'ffai-e2e-'));
+let ports: { api: number; firestore: number; pubsub: number; fi: number };
+
+function npmStart(): Stack {
+  const proc = spawn('npm', ['start'], {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: String(ports.api),
+      FIRESTORE_EMULATOR_PORT: String(ports.firestore),
+      PUBSUB_EMULATOR_PORT: String(ports.pubsub),
+      FI_MCP_PORT: String(ports.fi),
+      LOCAL_DATA_DIR: dataDir,
+    },
+  });
+  let out = '';
+  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal)));
+  return { proc, output: () => out, exited };
+}
+
+/** Every process whose process group is `pgid` (the stack and anything it left behind). */
+const groupMembers = (pgid: number): string[] =>
+  spawnSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.trim().split(/\s+/)[1] === String(pgid));
+
+/** Processes still listening with our emulator ports on their command line. */
+const emulatorLeftovers = (): string[] =>
+  spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.includes('java') && (l.includes(`--port=${ports.pubsub}`) || l.includes(`--port ${ports.firestore}`)));
+
+async function waitHealthy(stack: Stack, timeoutMs = 180_000): Promise<{ ms: number; body: Record<string, unknown> }> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (stack.proc.exitCode !== null) throw new Error(`npm start exited early:\n${stack.output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${ports.api}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) {
+        const ms = Date.now() - started;
+        const body = (await res.json()) as Record<string, unknown>;
+        // /health answers as soon as the functions are up; the summary follows.
+        while (!stack.output().includes('Press Ctrl-C to stop.') && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 100));
+        return { ms, body };
+      }
+      await res.body?.cancel();
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`no healthy /health within ${timeoutMs} ms:\n${stack.output()}`);
+}
+
+async function stop(stack: Stack): Promise<number | NodeJS.Signals | null> {
+  process.kill(-stack.proc.pid!, 'SIGINT');
+  return stack.exited;
+}
+
+let first: Stack | undefined;
+
+beforeAll(async () => {
+  ports = { api: await freePort(), firestore: await freePort(), pubsub: await freePort(), fi: await freePort() };
+});
+
+afterAll(() => {
+  // Only if a test failed half-way: end what this file started, by its group id.
+  if (first && first.proc.exitCode === null && first.proc.signalCode === null) {
+    try {
+      process.kill(-first.proc.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start (the local stack)', () => {
+  it('starts, reports every dependency healthy, refuses a second start, and stops cleanly on Ctrl-C', async () => {
+    first = npmStart();
+    const { body } = await waitHealthy(first);
+    expect(body).toMatchObject({
+      status: 'ok',
+      dependencies: {
+        firestore: { ok: true, target: `127.0.0.1:${ports.firestore}` },
+        pubsub: { ok: true, target: `127.0.0.1:${ports.pubsub}` },
+        fiMcp: { ok: true, target: `127.0.0.1:${ports.fi}` },
+      },
+    });
+    expect(first.output()).toContain(`http://127.0.0.1:${ports.api}`);
+    expect(first.output()).toContain('demo data seeded');
+
+    // The event functions are reachable over HTTP (an empty POST is a malformed event: acknowledged).
+    const ev = await fetch(`http://127.0.0.1:${ports.api}/events/fiSync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(ev.status).toBe(204);
+
+    // A second start on the same data fails clearly and leaves the first one running.
+    const second = npmStart();
+    expect(await second.exited).not.toBe(0);
+    expect(second.output()).toMatch(/already running \(pid \d+/);
+    expect((await fetch(`http://127.0.0.1:${ports.api}/health`)).status).toBe(200);
+
+    const pgid = first.proc.pid!;
+    expect([0, 'SIGINT']).toContain(await stop(first));
+    expect(first.output()).toContain('all processes stopped');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(groupMembers(pgid)).toEqual([]);
+    expect(emulatorLeftovers()).toEqual([]);
+  });
+
+  it('keeps its data across a restart (no second seed)', async () => {
+    expect(first?.proc.exitCode ?? first?.proc.signalCode, 'the first stack must have stopped').not.toBeNull();
+    first = npmStart();
+    await waitHealthy(first);
+    expect(first.output()).toContain('demo data kept from the last run');
+    expect(first.output()).toMatch(/Firestore: importing saved data/);
+    expect([0, 'SIGINT']).toContain(await stop(first));
+    expect(first.output()).toContain('all processes stopped');
+    expect(emulatorLeftovers()).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+/**
+ * Collects what the process writes to stdout (where our JSON logs go) so a test can read
+ * the log lines its code produced. Not a mock: the writes still happen, they are also kept.
+ */
+export function captureStdout(): { lines: () => Array<Record<string, unknown>>; raw: () => string; restore: () => void } {
+  const original = process.stdout.write.bind(process.stdout);
+  let buffer = '';
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    buffer += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return {
+    raw: () => buffer,
+    lines: () =>
+      buffer
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .flatMap((l) => {
+          try {
+            const entry = JSON.parse(l) as Record<string, unknown>;
+            // Cloud Logging entries (logging-winston) carry our fields under `metadata`.
+            const metadata = typeof entry.metadata === 'object' && entry.metadata !== null ? entry.metadata : {};
+            return [{ ...entry, ...metadata }];
+          } catch {
+            return [];
+          }
+        }),
+    restore: () => {
+      process.stdout.write = original;
+    },
+  };
+}

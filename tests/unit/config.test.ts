@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../shared/config/config.js';
+
+const local = {
+  APP_ENV: 'local',
+  GCP_PROJECT_ID: 'demo-future-finance',
+  FIRESTORE_EMULATOR_HOST: '127.0.0.1:8180',
+  PUBSUB_EMULATOR_HOST: '127.0.0.1:8185',
+};
+const production = { APP_ENV: 'production', GCP_PROJECT_ID: 'ffai-prod-123' };
+
+const problemsOf = (env: Record<string, string | undefined>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return [...(e as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('reads a valid local environment with defaults', () => {
+    const c = loadConfig(local);
+    expect(c).toMatchObject({ appEnv: 'local', isLocal: true, port: 8080, region: 'asia-south1', log: { level: 'info', format: 'pretty' } });
+    expect(c.firestoreEmulatorHost).toBe('127.0.0.1:8180');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('reads production with json logs and no emulators', () => {
+    const c = loadConfig(production);
+    expect(c).toMatchObject({ appEnv: 'production', isLocal: false, log: { format: 'json' }, firestoreEmulatorHost: undefined });
+  });
+
+  it('never defaults to local mode: APP_ENV is required', () => {
+    expect(problemsOf({ GCP_PROJECT_ID: 'ffai-prod-123' })).toEqual(['APP_ENV: required: one of local, test, production']);
+  });
+
+  it('lists every missing or invalid key at once, naming each', () => {
+    const problems = problemsOf({ APP_ENV: 'staging', PORT: 'eighty', LOG_LEVEL: 'loud', FI_MCP_URL: 'ftp://x' });
+    expect(problems).toEqual([
+      'APP_ENV: invalid: expected one of local, test, production',
+      'GCP_PROJECT_ID: required: the Google Cloud project id',
+      'PORT: expected a port number',
+      'LOG_LEVEL: one of debug, info, warn, error',
+      'FI_MCP_URL: expected an http(s) URL',
+    ]);
+  });
+
+  it.each([
+    ['emulators in production', { ...production, FIRESTORE_EMULATOR_HOST: '127.0.0.1:8180' }, 'FIRESTORE_EMULATOR_HOST: must not be set when APP_ENV=production'],
+    ['local without emulators', { APP_ENV: 'local', GCP_PROJECT_ID: 'demo-x-local' }, 'FIRESTORE_EMULATOR_HOST: required when APP_ENV=local: local and test modes run only against emulators'],
+    ['local on a real project', { ...local, GCP_PROJECT_ID: 'ffai-prod-123' }, 'GCP_PROJECT_ID: must start with "demo-" when APP_ENV=local, so emulators never reach a real project'],
+    ['an http frontend in production', { ...production, FRONTEND_URL: 'http://app.example.com' }, 'FRONTEND_URL: must be https when APP_ENV=production'],
+    ['a port out of range', { ...local, PORT: '70000' }, 'PORT: expected a port between 0 and 65535'],
+    ['a malformed emulator host', { ...local, PUBSUB_EMULATOR_HOST: 'localhost' }, 'PUBSUB_EMULATOR_HOST: expected host:port, e.g. 127.0.0.1:8085'],
+  ])('refuses %s', (_label, env, problem) => {
+    expect(problemsOf(env)).toContain(problem);
+  });
+
+  it('never puts a value in its error message', () => {
+    const secretish = 'super-secret-value-123';
+    const problems = problemsOf({ APP_ENV: secretish, GCP_PROJECT_ID: secretish, FI_MCP_URL: secretish });
+    expect(problems.join('\n')).not.toContain(secretish);
+  });
+
+  it('documents every key it reads in .env.example', () => {
+    const example = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../../shared/config/config.ts', import.meta.url), 'utf8');
+    const keys = [...source.matchAll(/^\s{4}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(8);
+    for (const key of keys) expect(example, `${key} missing from .env.example`).toMatch(new RegExp(`^#?\\s*${key}=`, 'm'));
+  });
+});
