@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // e2e drives `npm start` as a user would.
 export default defineConfig({
   test: {
-    reporters: ['default'],
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     allowOnly: false,
     passWithNoTests: false,
     // Offline: keep Google clients from probing for a metadata server.

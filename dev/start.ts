@@ -156,6 +156,9 @@ async function main(): Promise<void> {
     FI_MCP_URL: fi.mcpUrl,
     PORT: String(ports.api),
     METADATA_SERVER_DETECTION: 'none',
+    // As on Cloud Functions: the framework's own error pages (e.g. for a body that is not
+    // JSON, which it rejects before our code runs) then carry no stack trace.
+    NODE_ENV: 'production',
   });
   try {
     loadConfig(process.env);

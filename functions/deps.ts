@@ -1,11 +1,5 @@
-import { FirestoreAuditLog } from '../shared/adapters/firestore/firestore-audit.log.js';
-import { createFirestore } from '../shared/adapters/firestore/client.js';
-import { FirestoreIdempotencyStore } from '../shared/adapters/firestore/firestore-idempotency.store.js';
-import { FirestoreSyncRunRepo } from '../shared/adapters/firestore/firestore-sync-run.repo.js';
-import { firestoreProbe, httpProbe, pubsubProbe } from '../shared/adapters/health-probes.js';
-import { createLogger } from '../shared/adapters/logging/winston-logger.js';
-import { createPubSub } from '../shared/adapters/pubsub/client.js';
-import { PubSubEventBus } from '../shared/adapters/pubsub/pubsub-event.bus.js';
+import type { Firestore } from '@google-cloud/firestore';
+import type { PubSub } from '@google-cloud/pubsub';
 import { loadConfig, type Config } from '../shared/config/config.js';
 import { systemClock, type Clock } from '../shared/ports/clock.js';
 import type { AuditLog } from '../shared/ports/audit-log.js';
@@ -28,7 +22,7 @@ export interface Deps {
   idempotency(): Promise<IdempotencyStore>;
   syncRuns(): Promise<SyncRunRepo>;
   audit(): Promise<AuditLog>;
-  healthProbes(): readonly HealthProbe[];
+  healthProbes(): Promise<readonly HealthProbe[]>;
 }
 
 export type GetDeps = () => Deps;
@@ -53,21 +47,45 @@ export interface DepsOverrides {
 
 export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps {
   const clock = overrides.clock ?? systemClock;
-  const logger = lazy(() =>
-    createLogger({ level: config.log.level, format: config.log.format, service: 'future-finance-ai', projectId: config.projectId, stream: overrides.logStream }),
-  );
-  const firestore = lazy(() => createFirestore({ projectId: config.projectId, emulatorHost: config.firestoreEmulatorHost }));
-  const pubsub = lazy(() => createPubSub({ projectId: config.projectId, emulatorHost: config.pubsubEmulatorHost }));
-  const eventBus = lazy(async () => new PubSubEventBus(await pubsub()));
-  const idempotency = lazy(async () => new FirestoreIdempotencyStore(await firestore(), clock));
-  const syncRuns = lazy(async () => new FirestoreSyncRunRepo(await firestore()));
-  const audit = lazy(async () => new FirestoreAuditLog(await firestore()));
-  const probes: HealthProbe[] = [
-    firestoreProbe(firestore, config.firestoreEmulatorHost ?? 'google-cloud'),
-    pubsubProbe(pubsub, config.pubsubEmulatorHost ?? 'google-cloud'),
-    ...(config.isLocal && config.fiMcpUrl ? [httpProbe('fiMcp', new URL('/health', config.fiMcpUrl).toString())] : []),
-  ];
-  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: () => probes };
+  // Adapter modules (and the SDKs and libraries they pull in) load on first use, so a
+  // cold start pays only for what the invoked function needs.
+  const logger = lazy(async () => {
+    const { createLogger } = await import('../shared/adapters/logging/winston-logger.js');
+    return createLogger({ level: config.log.level, format: config.log.format, service: 'future-finance-ai', projectId: config.projectId, stream: overrides.logStream });
+  });
+  const firestore = lazy(async (): Promise<Firestore> => {
+    const { createFirestore } = await import('../shared/adapters/firestore/client.js');
+    return createFirestore({ projectId: config.projectId, emulatorHost: config.firestoreEmulatorHost });
+  });
+  const pubsub = lazy(async (): Promise<PubSub> => {
+    const { createPubSub } = await import('../shared/adapters/pubsub/client.js');
+    return createPubSub({ projectId: config.projectId, emulatorHost: config.pubsubEmulatorHost });
+  });
+  const eventBus = lazy(async (): Promise<EventBus> => {
+    const { PubSubEventBus } = await import('../shared/adapters/pubsub/pubsub-event.bus.js');
+    return new PubSubEventBus(await pubsub());
+  });
+  const idempotency = lazy(async (): Promise<IdempotencyStore> => {
+    const { FirestoreIdempotencyStore } = await import('../shared/adapters/firestore/firestore-idempotency.store.js');
+    return new FirestoreIdempotencyStore(await firestore(), clock);
+  });
+  const syncRuns = lazy(async (): Promise<SyncRunRepo> => {
+    const { FirestoreSyncRunRepo } = await import('../shared/adapters/firestore/firestore-sync-run.repo.js');
+    return new FirestoreSyncRunRepo(await firestore());
+  });
+  const audit = lazy(async (): Promise<AuditLog> => {
+    const { FirestoreAuditLog } = await import('../shared/adapters/firestore/firestore-audit.log.js');
+    return new FirestoreAuditLog(await firestore());
+  });
+  const probes = lazy(async (): Promise<HealthProbe[]> => {
+    const { firestoreProbe, httpProbe, pubsubProbe } = await import('../shared/adapters/health-probes.js');
+    return [
+      firestoreProbe(firestore, config.firestoreEmulatorHost ?? 'google-cloud'),
+      pubsubProbe(pubsub, config.pubsubEmulatorHost ?? 'google-cloud'),
+      ...(config.isLocal && config.fiMcpUrl ? [httpProbe('fiMcp', new URL('/health', config.fiMcpUrl).toString())] : []),
+    ];
+  });
+  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes };
 }
 
 let instance: Deps | undefined;

@@ -12,7 +12,7 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
     {
       'GET /health': async (_req, res) => {
         const deps = getDeps();
-        const report = await checkHealth(deps.healthProbes(), deps.clock);
+        const report = await checkHealth(await deps.healthProbes(), deps.clock);
         res.setHeader('Cache-Control', 'no-store');
         res.status(report.status === 'ok' ? 200 : 503).json(report);
       },

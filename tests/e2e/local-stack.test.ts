@@ -117,6 +117,11 @@ describe('npm start (the local stack)', () => {
     const ev = await fetch(`http://127.0.0.1:${ports.api}/events/fiSync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(ev.status).toBe(204);
 
+    // A body that is not JSON is refused before our code runs: a 4xx, and no stack trace.
+    const bad = await fetch(`http://127.0.0.1:${ports.api}/api/anything`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).not.toMatch(/at JSON\.parse|node_modules|\/work\//);
+
     // A second start on the same data fails clearly and leaves the first one running.
     const second = npmStart();
     expect(await second.exited).not.toBe(0);
