@@ -20,6 +20,8 @@ export type EmulatorSource =
   | { readonly kind: 'binaries'; readonly firestore: string; readonly pubsub: string; readonly from: string }
   | { readonly kind: 'firebase-tools'; readonly cli: string };
 
+/** Set FFAI_EMULATORS=firebase-tools to use firebase-tools even where the Cloud CLI's are installed. */
+
 const GCLOUD_HINT =
   'Install the Google Cloud CLI emulators (`gcloud components install cloud-firestore-emulator pubsub-emulator beta`, ' +
   'or the Debian/Ubuntu packages google-cloud-cli-firestore-emulator and google-cloud-cli-pubsub-emulator)';
@@ -67,19 +69,15 @@ export function locateEmulators(env: NodeJS.ProcessEnv = process.env, projectRoo
     }
     return { kind: 'binaries', firestore: env.FIRESTORE_EMULATOR_BINARY_PATH, pubsub: env.PUBSUB_EMULATOR_BINARY_PATH, from: 'environment' };
   }
-  for (const root of sdkRoots(env)) {
+  const preferFirebase = env.FFAI_EMULATORS === 'firebase-tools';
+  for (const root of preferFirebase ? [] : sdkRoots(env)) {
     const firestore = join(root, 'platform/cloud-firestore-emulator/cloud_firestore_emulator');
     const pubsub = join(root, 'platform/pubsub-emulator/bin/cloud-pubsub-emulator');
     if (existsSync(firestore) && existsSync(pubsub)) return { kind: 'binaries', firestore, pubsub, from: `Google Cloud CLI (${root})` };
   }
   const cli = join(projectRoot, 'node_modules/.bin/firebase');
   if (existsSync(cli)) {
-    if (java < 21) {
-      throw new EmulatorSetupError(
-        `The Google Cloud CLI emulators were not found, and firebase-tools needs Java 21 for the Firestore emulator (found Java ${java}). ` +
-          `${GCLOUD_HINT}, or install Java 21.`,
-      );
-    }
+    // firebase-tools 14 (pinned) runs the emulators on Java 11+; version 15 would need 21.
     return { kind: 'firebase-tools', cli };
   }
   throw new EmulatorSetupError(`No Firestore/Pub/Sub emulators found. ${GCLOUD_HINT}, or run \`npm ci\` to get firebase-tools.`);
