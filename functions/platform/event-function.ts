@@ -4,6 +4,7 @@ import type { Clock } from '../../shared/ports/clock.js';
 import type { ClaimRequest, IdempotencyStore } from '../../shared/ports/idempotency.js';
 import type { Logger } from '../../shared/ports/logger.js';
 import { decodePubSubEvent, type IncomingCloudEvent } from './cloud-event.js';
+import { reportStartupFailure } from './startup.js';
 
 /** What every event function needs from the composition root. */
 export interface EventRuntime {
@@ -67,7 +68,14 @@ export function eventFunction<S extends z.ZodType>(
   runtime: () => Promise<EventRuntime>,
 ): (event: IncomingCloudEvent) => Promise<void> {
   return async (event) => {
-    const rt = await runtime();
+    let rt: EventRuntime;
+    try {
+      rt = await runtime();
+    } catch (e) {
+      // Not the event's fault: keep it for a redelivery once the service is fixed.
+      reportStartupFailure(`event function ${spec.name}`, e);
+      throw new RetryLater('SERVICE.MISCONFIGURED');
+    }
     const eventId = typeof event.id === 'string' ? event.id.slice(0, 128) : 'unknown';
     const log = rt.log.child({ function: spec.name, eventId });
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { isAppError, type ErrorCode, type FieldProblem } from '../../shared/domain/errors.js';
 import type { Logger } from '../../shared/ports/logger.js';
+import { reportStartupFailure } from './startup.js';
 
 /** The one place where error codes become HTTP statuses. */
 const STATUS: Record<ErrorCode, number> = {
@@ -73,7 +74,14 @@ export function router(routes: RouteTable, baseLog: () => Promise<Logger>) {
   return async (req: Request, res: Response): Promise<void> => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    const log = (await baseLog()).child({ requestId });
+    let log: Logger;
+    try {
+      log = (await baseLog()).child({ requestId });
+    } catch (e) {
+      reportStartupFailure('HTTP function', e);
+      res.status(503).json({ error: { code: 'SERVICE.MISCONFIGURED', message: 'The service is not configured correctly; try again later.', requestId } });
+      return;
+    }
     try {
       const path = req.path;
       const matches = compiled.filter((r) => r.re.test(path));

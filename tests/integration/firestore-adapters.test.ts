@@ -4,20 +4,9 @@ import { FirestoreAuditLog } from '../../shared/adapters/firestore/firestore-aud
 import { FirestoreIdempotencyStore } from '../../shared/adapters/firestore/firestore-idempotency.store.js';
 import { FirestoreSyncRunRepo } from '../../shared/adapters/firestore/firestore-sync-run.repo.js';
 import type { SyncRun } from '../../shared/contracts/documents.js';
-import type { Clock } from '../../shared/ports/clock.js';
 import type { ClaimRequest } from '../../shared/ports/idempotency.js';
 import { testFirestore, testProjectId } from '../support/emulator-env.js';
-
-/** A clock the test moves by hand. */
-class ManualClock implements Clock {
-  constructor(private t: number) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  advance(ms: number): void {
-    this.t += ms;
-  }
-}
+import { ManualClock } from '../support/in-memory.js';
 
 const aRun = (over: Partial<SyncRun> = {}): SyncRun => ({
   runId: 'run-abc123',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps, type Deps } from '../../functions/deps.js';
 import { api } from '../../functions/http/api.http.js';
 import { router } from '../../functions/platform/http.js';
-import { loadConfig } from '../../shared/config/config.js';
+import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { AppError } from '../../shared/domain/errors.js';
 import type { DependencyHealth, HealthProbe } from '../../shared/ports/health.js';
 
@@ -73,6 +73,28 @@ describe('GET /health', () => {
     const res = await fetch(`${apiUrl}/health`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'degraded', dependencies: { pubsub: { ok: false, error: 'no answer within 2000 ms' } } });
+  });
+});
+
+describe('a misconfigured service', () => {
+  it('answers 503 with a clear code, and reports the bad keys once on stderr without a stack', async () => {
+    http('misconfigured', api(() => {
+      throw new ConfigError(['GCP_PROJECT_ID: required: the Google Cloud project id']);
+    }));
+    const url = await serve('misconfigured');
+    const writes: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((c: string) => (writes.push(String(c)), true)) as typeof process.stderr.write;
+    let res: Response;
+    try {
+      res = await fetch(`${url}/health`);
+    } finally {
+      process.stderr.write = original;
+    }
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'SERVICE.MISCONFIGURED' } });
+    expect(writes.join('')).toContain('GCP_PROJECT_ID: required');
+    expect(writes.join('')).not.toMatch(/\n\s+at /);
   });
 });
 
