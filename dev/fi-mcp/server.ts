@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { FI_TOOLS, type FiTool } from '../../shared/contracts/fi.js';
 
 /**
  * Our dev stand-in for Fi Money's MCP server (see the team's fi-mcp.md): Streamable HTTP at
@@ -13,16 +14,6 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
  * through the mock login page, and persona data read from `<dataDir>/<phone>/<tool>.json`.
  * A missing file answers `{}`: "this source is not connected".
  */
-export const FI_TOOLS = [
-  'fetch_net_worth',
-  'fetch_credit_report',
-  'fetch_epf_details',
-  'fetch_mf_transactions',
-  'fetch_bank_transactions',
-  'fetch_stock_transactions',
-] as const;
-export type FiTool = (typeof FI_TOOLS)[number];
-
 const DESCRIPTIONS: Record<FiTool, string> = {
   fetch_net_worth: 'Net worth by asset and liability type, account details and mutual fund scheme analytics.',
   fetch_credit_report: 'Credit report: score, accounts, utilisation, payment history and enquiries.',
