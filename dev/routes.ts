@@ -9,6 +9,7 @@ import { Topics, type TopicName } from '../shared/contracts/events.js';
 export const HttpRoutes: ReadonlyArray<{ readonly prefix: string; readonly fn: string }> = [
   { prefix: '/health', fn: 'api' },
   { prefix: '/api/', fn: 'api' },
+  { prefix: '/auth/', fn: 'auth' },
 ];
 
 export const EventTriggers: ReadonlyArray<{ readonly fn: string; readonly topic: TopicName }> = [

@@ -8,6 +8,13 @@ import type { HealthProbe } from '../shared/ports/health.js';
 import type { IdempotencyStore } from '../shared/ports/idempotency.js';
 import type { Logger } from '../shared/ports/logger.js';
 import type { SyncRunRepo } from '../shared/ports/sync-runs.js';
+import type { ConsentRepo } from '../shared/ports/consents.js';
+import type { ConnectionRepo } from '../shared/ports/connections.js';
+import type { FinancialStore } from '../shared/ports/financial-store.js';
+import type { FiSource } from '../shared/ports/fi-source.js';
+import type { SecretBox } from '../shared/ports/key-wrapper.js';
+import { AppError } from '../shared/domain/errors.js';
+import type { SessionPolicy, SessionStore, UserRepo } from '../shared/ports/sessions.js';
 
 /**
  * The composition root: the only place that knows which adapter implements which port.
@@ -23,6 +30,14 @@ export interface Deps {
   syncRuns(): Promise<SyncRunRepo>;
   audit(): Promise<AuditLog>;
   healthProbes(): Promise<readonly HealthProbe[]>;
+  readonly sessionPolicy: SessionPolicy;
+  sessions(): Promise<SessionStore>;
+  users(): Promise<UserRepo>;
+  consents(): Promise<ConsentRepo>;
+  connections(): Promise<ConnectionRepo>;
+  financial(): Promise<FinancialStore>;
+  fiSource(): Promise<FiSource>;
+  secrets(): Promise<SecretBox>;
 }
 
 export type GetDeps = () => Deps;
@@ -85,7 +100,42 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       ...(config.isLocal && config.fiMcpUrl ? [httpProbe('fiMcp', new URL('/health', config.fiMcpUrl).toString())] : []),
     ];
   });
-  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes };
+  const sessions = lazy(async (): Promise<SessionStore> => {
+    const { FirestoreSessionStore } = await import('../shared/adapters/firestore/firestore-session.store.js');
+    return new FirestoreSessionStore(await firestore());
+  });
+  const users = lazy(async (): Promise<UserRepo> => {
+    const { FirestoreUserRepo } = await import('../shared/adapters/firestore/firestore-user.repo.js');
+    return new FirestoreUserRepo(await firestore());
+  });
+  const consents = lazy(async (): Promise<ConsentRepo> => {
+    const { FirestoreConsentRepo } = await import('../shared/adapters/firestore/firestore-consent.repo.js');
+    return new FirestoreConsentRepo(await firestore());
+  });
+  const connections = lazy(async (): Promise<ConnectionRepo> => {
+    const { FirestoreConnectionRepo } = await import('../shared/adapters/firestore/firestore-connection.repo.js');
+    return new FirestoreConnectionRepo(await firestore());
+  });
+  const financial = lazy(async (): Promise<FinancialStore> => {
+    const { FirestoreFinancialStore } = await import('../shared/adapters/firestore/firestore-financial.store.js');
+    return new FirestoreFinancialStore(await firestore());
+  });
+  const fiSource = lazy(async (): Promise<FiSource> => {
+    if (!config.fiMcpUrl) throw new AppError('DEPENDENCY.UNAVAILABLE', 'Fi MCP is not configured (FI_MCP_URL)', { retryable: false });
+    const { FiMcpSource } = await import('../shared/adapters/fi-mcp/fi-mcp.source.js');
+    return new FiMcpSource({ url: config.fiMcpUrl, logger: await logger() });
+  });
+  const secrets = lazy(async (): Promise<SecretBox> => {
+    // Cloud KMS arrives with the auth issue; until then only local mode can seal secrets.
+    if (!config.isLocal) throw new AppError('DEPENDENCY.UNAVAILABLE', 'no key wrapper is configured for production yet', { retryable: false });
+    const [{ LocalKeyWrapper }, { EnvelopeSecretBox }] = await Promise.all([
+      import('../shared/adapters/crypto/local-key-wrapper.js'),
+      import('../shared/adapters/crypto/envelope.js'),
+    ]);
+    return new EnvelopeSecretBox(new LocalKeyWrapper({ dir: config.localKeyDir }));
+  });
+  const sessionPolicy: SessionPolicy = { idleMs: config.session.idleMinutes * 60_000, absoluteMs: config.session.absoluteHours * 3_600_000 };
+  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes, sessionPolicy, sessions, users, consents, connections, financial, fiSource, secrets };
 }
 
 let instance: Deps | undefined;

@@ -3,6 +3,8 @@ import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { getDeps } from './deps.js';
 import { fiSync } from './events/fi-sync.event.js';
 import { api } from './http/api.http.js';
+import { auth } from './http/auth.http.js';
 
 http('api', api(getDeps));
+http('auth', auth(getDeps));
 cloudEvent('fiSync', fiSync(getDeps));

@@ -1,5 +1,5 @@
 import { SyncRequestedV1 } from '../../shared/contracts/events.js';
-import { receiveSyncRequest } from '../../shared/usecases/receive-sync-request.usecase.js';
+import { runFiSync } from '../../shared/usecases/run-fi-sync.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { eventFunction, type EventRuntime } from '../platform/event-function.js';
 
@@ -9,7 +9,7 @@ export const eventRuntime = (getDeps: GetDeps) => async (): Promise<EventRuntime
   return { log: await deps.logger(), idempotency: await deps.idempotency(), clock: deps.clock, maxAgeMs: deps.config.eventMaxAgeMs };
 };
 
-/** `fiSync`: triggered by `fi-sync-requested-v1`; one effect per (uid, runId). */
+/** `fiSync`: triggered by `fi-sync-requested-v1`; one sync per (uid, runId). */
 export const fiSync = (getDeps: GetDeps) =>
   eventFunction(
     {
@@ -18,10 +18,22 @@ export const fiSync = (getDeps: GetDeps) =>
       businessKey: (p) => `${p.uid}:${p.runId}`,
       handle: async (payload, ctx) => {
         const deps = getDeps();
-        await receiveSyncRequest(
-          { syncRuns: await deps.syncRuns(), audit: await deps.audit(), clock: deps.clock, log: ctx.log },
-          payload,
-          ctx.eventId,
+        await runFiSync(
+          {
+            syncRuns: await deps.syncRuns(),
+            connections: await deps.connections(),
+            consents: await deps.consents(),
+            store: await deps.financial(),
+            fi: await deps.fiSource(),
+            secrets: await deps.secrets(),
+            bus: await deps.eventBus(),
+            audit: await deps.audit(),
+            clock: deps.clock,
+            log: ctx.log,
+          },
+          payload.uid,
+          payload.runId,
+          payload.requestedAt,
         );
       },
     },

@@ -1,13 +1,29 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
+import { GrantConsentBody } from '../../shared/contracts/consents.js';
+import { publicConnection } from '../../shared/contracts/documents.js';
+import { AppError } from '../../shared/domain/errors.js';
 import { checkHealth } from '../../shared/usecases/check-health.usecase.js';
+import { grantConsent, revokeConsent } from '../../shared/usecases/consents.usecase.js';
+import { eraseFiData } from '../../shared/usecases/erase-fi-data.usecase.js';
+import type { FiTool } from '../../shared/contracts/fi.js';
+import { requestSync } from '../../shared/usecases/request-sync.usecase.js';
 import type { GetDeps } from '../deps.js';
+import { withUser } from '../platform/auth.js';
+import { jsonBody } from '../platform/body.js';
 import { router } from '../platform/http.js';
+import { financialRoutes } from './financial.http.js';
+import { connectionRoutes } from './connections.http.js';
 
 /**
  * The `api` HTTP function: read models, connections, consents and simulations.
- * Firebase Hosting rewrites `/api/**` here on the PWA's origin.
+ * Firebase Hosting rewrites `/api/**` (and `/health`) here on the PWA's origin.
+ * Every `/api` route is user-scoped through `withUser`.
  */
 export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<void> {
+  const consentDeps = async () => {
+    const deps = getDeps();
+    return { consents: await deps.consents(), audit: await deps.audit(), clock: deps.clock };
+  };
   return router(
     {
       'GET /health': async (_req, res) => {
@@ -16,7 +32,49 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
         res.setHeader('Cache-Control', 'no-store');
         res.status(report.status === 'ok' ? 200 : 503).json(report);
       },
+
+      'GET /api/consents': withUser(getDeps, async (_req, res, ctx) => {
+        res.json({ consents: await (await getDeps().consents()).list(ctx.user.uid) });
+      }),
+      'POST /api/consents': withUser(getDeps, async (req, res, ctx) => {
+        const body = jsonBody(req, GrantConsentBody);
+        res.status(201).json(await grantConsent(await consentDeps(), ctx.user.uid, body, ctx.requestId));
+      }),
+      'DELETE /api/consents/:id': withUser(getDeps, async (_req, res, ctx) => {
+        const deps = getDeps();
+        const store = await deps.financial();
+        const erase = (uid: string, tools: readonly FiTool[]) => eraseFiData({ store, clock: deps.clock }, uid, tools);
+        const out = await revokeConsent({ ...(await consentDeps()), erase }, ctx.user.uid, ctx.params.id!, ctx.requestId);
+        res.json({ consent: out.consent, erased: out.erased });
+      }),
+
+      ...connectionRoutes(getDeps),
+
+      'POST /api/financial/sync': withUser(getDeps, async (_req, res, ctx) => {
+        const deps = getDeps();
+        const connections = await deps.connections();
+        const run = await requestSync(
+          {
+            consents: await deps.consents(),
+            syncRuns: await deps.syncRuns(),
+            bus: await deps.eventBus(),
+            clock: deps.clock,
+            hasConnection: async (uid) => (await connections.get(uid, 'fi')) !== null,
+          },
+          ctx.user.uid,
+        );
+        res.status(202).json({ runId: run.runId, status: run.status, statusUrl: `/api/financial/sync/${run.runId}` });
+      }),
+      'GET /api/financial/sync/:runId': withUser(getDeps, async (_req, res, ctx) => {
+        const run = await (await getDeps().syncRuns()).get(ctx.user.uid, ctx.params.runId!);
+        if (!run) throw new AppError('NOT_FOUND', 'No sync run with this id');
+        res.json(run);
+      }),
+
+      ...financialRoutes(getDeps),
     },
     () => getDeps().logger(),
   );
 }
+
+export { publicConnection };

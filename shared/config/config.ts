@@ -51,6 +51,9 @@ const EnvSchema = z
       blankToUndefined,
       z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
     ),
+    LOCAL_KEY_DIR: z.preprocess(blankToUndefined, z.string().min(1).default('.local/keys')),
+    SESSION_IDLE_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_440).default(30)),
+    SESSION_ABSOLUTE_HOURS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(720).default(12)),
     EVENT_MAX_AGE_SECONDS: z.preprocess(
       blankToUndefined,
       z.coerce.number().int().min(60, 'at least 60 seconds').default(86_400),
@@ -97,6 +100,9 @@ export interface Config {
   readonly fiMcpUrl: string | undefined;
   readonly frontendUrl: string | undefined;
   readonly eventMaxAgeMs: number;
+  readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
+  /** Local mode: where the generated key-encryption keyring lives (never committed). */
+  readonly localKeyDir: string;
 }
 
 /** Thrown by {@link loadConfig}; its message lists every missing or invalid key, never a value. */
@@ -135,5 +141,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     fiMcpUrl: e.FI_MCP_URL,
     frontendUrl: e.FRONTEND_URL,
     eventMaxAgeMs: e.EVENT_MAX_AGE_SECONDS * 1000,
+    localKeyDir: e.LOCAL_KEY_DIR,
+    session: Object.freeze({ idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS }),
   });
 }

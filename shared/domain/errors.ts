@@ -11,6 +11,9 @@ export type ErrorCode =
   | 'EVENT.TOO_OLD'
   | 'EVENT.IN_PROGRESS'
   | 'DEPENDENCY.UNAVAILABLE'
+  | 'CONSENT.REQUIRED'
+  | 'FI.NOT_CONNECTED'
+  | 'FI.LOGIN_REQUIRED'
   | 'INTERNAL';
 
 export interface FieldProblem {

@@ -1,45 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../dev/processes.js';
+import { freePorts, killStack, npmStart as startStack, stopStack, waitHealthy, type Stack, type StackPorts } from '../support/stack.js';
 
-/**
- * `npm start` as a user runs it: a child process in its own process group, on free ports
- * and a temporary data directory, stopped with SIGINT (what Ctrl-C sends to the group).
- */
-interface Stack {
-  readonly proc: ChildProcess;
-  readonly output: () => string;
-  /** The exit code, or the signal npm re-raises on itself after its script stopped. */
-  readonly exited: Promise<number | NodeJS.Signals | null>;
-}
-
-const root = process.cwd();
 const dataDir = mkdtempSync(join(tmpdir(), 'ffai-e2e-'));
-let ports: { api: number; firestore: number; pubsub: number; fi: number };
-
-function npmStart(): Stack {
-  const proc = spawn('npm', ['start'], {
-    cwd: root,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      PORT: String(ports.api),
-      FIRESTORE_EMULATOR_PORT: String(ports.firestore),
-      PUBSUB_EMULATOR_PORT: String(ports.pubsub),
-      FI_MCP_PORT: String(ports.fi),
-      LOCAL_DATA_DIR: dataDir,
-    },
-  });
-  let out = '';
-  proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? signal)));
-  return { proc, output: () => out, exited };
-}
+let ports: StackPorts;
+const npmStart = () => startStack(ports, dataDir);
 
 /** Every process whose process group is `pgid` (the stack and anything it left behind). */
 const groupMembers = (pgid: number): string[] =>
@@ -53,48 +21,17 @@ const emulatorLeftovers = (): string[] =>
     .stdout.split('\n')
     .filter((l) => l.includes('java') && (l.includes(`--port=${ports.pubsub}`) || l.includes(`--port ${ports.firestore}`)));
 
-async function waitHealthy(stack: Stack, timeoutMs = 180_000): Promise<{ ms: number; body: Record<string, unknown> }> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    if (stack.proc.exitCode !== null) throw new Error(`npm start exited early:\n${stack.output()}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${ports.api}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) {
-        const ms = Date.now() - started;
-        const body = (await res.json()) as Record<string, unknown>;
-        // /health answers as soon as the functions are up; the summary follows.
-        while (!stack.output().includes('Press Ctrl-C to stop.') && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 100));
-        return { ms, body };
-      }
-      await res.body?.cancel();
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`no healthy /health within ${timeoutMs} ms:\n${stack.output()}`);
-}
-
-async function stop(stack: Stack): Promise<number | NodeJS.Signals | null> {
-  process.kill(-stack.proc.pid!, 'SIGINT');
-  return stack.exited;
-}
+const stop = stopStack;
 
 let first: Stack | undefined;
 
 beforeAll(async () => {
-  ports = { api: await freePort(), firestore: await freePort(), pubsub: await freePort(), fi: await freePort() };
+  ports = await freePorts();
 });
 
 afterAll(() => {
   // Only if a test failed half-way: end what this file started, by its group id.
-  if (first && first.proc.exitCode === null && first.proc.signalCode === null) {
-    try {
-      process.kill(-first.proc.pid!, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  killStack(first);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -76,7 +76,10 @@ describe('Pub/Sub push to event functions (emulators)', () => {
     const request = aSyncRequest({ uid: 'user-push01', runId: 'run-push01' });
     const messageId = await bus.publish(Topics.syncRequested, request);
     const run = await eventually(async () => (await db.doc('users/user-push01/syncRuns/run-push01').get()).data(), 20_000, 'the sync run');
-    expect(run).toMatchObject({ runId: 'run-push01', status: 'queued', requestedAt: request.requestedAt });
+    // No Fi link for this user: the run is recorded as failed, saying why.
+    expect(run).toMatchObject({ runId: 'run-push01', requestedAt: request.requestedAt });
+    await eventually(async () => ((await db.doc('users/user-push01/syncRuns/run-push01').get()).get('status') === 'failed' ? true : undefined), 10_000, 'the run to finish');
+    expect((await db.doc('users/user-push01/syncRuns/run-push01').get()).get('error.code')).toBe('FI.NOT_CONNECTED');
     await eventually(async () => ((await auditCount('user-push01')) === 1 ? true : undefined), 10_000, 'the audit entry');
     // The handler saw a CloudEvent whose id came from the Pub/Sub message.
     const handled = logs.lines().find((l) => l.message === 'event handled' && l.function === 'fiSync');
@@ -90,7 +93,7 @@ describe('Pub/Sub push to event functions (emulators)', () => {
     // Deliveries that were told to come back later are redelivered until acknowledged.
     await Promise.all(statuses.map((s) => (s < 300 ? Promise.resolve(0) : deliverUntilAcked(payload, 'm-conc-1'))));
     expect(await auditCount('user-conc01')).toBe(1);
-    expect((await db.doc('users/user-conc01/syncRuns/run-conc01').get()).get('status')).toBe('queued');
+    expect((await db.doc('users/user-conc01/syncRuns/run-conc01').get()).get('status')).toBe('failed');
   });
 
   it('has exactly one effect when a publisher retry sends the same request under 5 message ids', async () => {

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import type { Firestore } from '@google-cloud/firestore';
 import { createFirestore } from '../../shared/adapters/firestore/client.js';
@@ -19,6 +22,9 @@ export function useEmulatorEnv(projectId: string, extra: Record<string, string> 
     METADATA_SERVER_DETECTION: 'none',
     LOG_FORMAT: 'json',
     LOG_LEVEL: 'debug',
+    // Nothing listens here unless a test starts the dev Fi server and overrides it.
+    FI_MCP_URL: 'http://127.0.0.1:9/mcp/stream',
+    LOCAL_KEY_DIR: mkdtempSync(join(tmpdir(), 'ffai-keys-')),
     ...extra,
   });
   return process.env;

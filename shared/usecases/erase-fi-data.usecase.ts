@@ -1,0 +1,15 @@
+import type { FiTool } from '../contracts/fi.js';
+import type { Clock } from '../ports/clock.js';
+import type { FinancialStore } from '../ports/financial-store.js';
+import { buildReadModels } from './read-models.js';
+
+/**
+ * Erases what was stored from `tools` and rebuilds every read model from what remains, so
+ * no view keeps showing erased data. Idempotent.
+ */
+export async function eraseFiData(deps: { store: FinancialStore; clock: Clock }, uid: string, tools: readonly FiTool[]): Promise<void> {
+  if (!tools.length) return;
+  await deps.store.erase(uid, tools);
+  const data = await deps.store.read(uid);
+  await deps.store.commit(uid, { gen: data.committedGen, data, views: buildReadModels(data, deps.clock.now()), snapshot: null });
+}
