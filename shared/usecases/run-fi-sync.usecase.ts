@@ -103,6 +103,8 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
       sources[tool] = { status: 'failed', reason: loginProblem.reason };
       continue;
     }
+    // Progress: the run shows each source as it completes.
+    if (Object.keys(sources).length) await deps.syncRuns.save(uid, { ...run, sources: { ...sources } });
     const outcome = await deps.fi.fetchTool(sessionId, tool);
     switch (outcome.kind) {
       case 'document': {

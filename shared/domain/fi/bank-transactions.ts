@@ -35,7 +35,8 @@ export function bankTypeOf(cell: unknown): BankTransactionType | undefined {
  * - Amounts are unsigned rupees (a negative or unreadable amount skips the row); `direction`
  *   comes from the type: CREDIT and INTEREST credit, DEBIT, TDS and INSTALLMENT debit,
  *   OPENING, CLOSING and OTHERS other. Balances keep their sign.
- * - Narrations are untrusted: control characters stripped, capped at 500 characters.
+ * - Narrations are untrusted: control characters stripped, capped at 500 characters. The
+ *   bank block name (the account key) is cleaned the same way and capped at 100.
  * - Ids: SHA-256 of the row's content (bank block name, date, amount, type, raw narration,
  *   mode, balance) and its occurrence number among identical rows in the document. Two
  *   identical rows get two ids; re-normalising the same document, in any row or block
@@ -48,7 +49,8 @@ export function normaliseBankTransactions(doc: BankTransactionsInput): Transacti
   const skipped: Skipped[] = [];
   const occurrences = new OccurrenceCounter();
   doc.bankTransactions.forEach((block, blockIndex) => {
-    const bank = readString(block.bank) ?? 'Unknown bank';
+    // The bank name is text from a third party too: cleaned and capped like a narration.
+    const bank = sanitiseUntrustedText(block.bank, 100) ?? 'Unknown bank';
     const path = `bankTransactions.${blockIndex}.txns`;
     (block.txns ?? []).forEach((row, index) => {
       const skip = (reason: string): void => void skipped.push({ reason, index, path });
