@@ -9,6 +9,8 @@ export const SyncRun = z.object({
   startedAt: z.string().optional(),
   finishedAt: z.string().optional(),
   durationMs: z.number().int().optional(),
+  /** Financial documents the run wrote (an unchanged re-sync writes only views, snapshot and state). */
+  documentsWritten: z.number().int().optional(),
   /** Per Fi tool: outcome and counts. Filled by the sync (issue 3). */
   sources: z
     .record(

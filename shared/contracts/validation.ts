@@ -3,10 +3,13 @@ import { AppError, type FieldProblem } from '../domain/errors.js';
 
 /** Turns zod issues into field problems that name the field and never echo the input value. */
 export function fieldProblems(error: z.ZodError, prefix = ''): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: [prefix, ...issue.path.map(String)].filter(Boolean).join('.'),
-    message: issue.message,
-  }));
+  const path = (parts: readonly PropertyKey[]) => [prefix, ...parts.map(String)].filter(Boolean).join('.');
+  return error.issues.flatMap((issue) =>
+    // An unknown field is named itself (bounded), not its parent.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.slice(0, 10).map((k) => ({ field: path([...issue.path, k.slice(0, 64)]), message: 'unknown field' }))
+      : [{ field: path(issue.path), message: issue.message }],
+  );
 }
 
 /**

@@ -92,6 +92,8 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
     creditReport: CreditReportSummary | null;
     epf: EpfResult | null;
   } = { accounts: current.accounts, holdings: current.holdings, netWorth: current.netWorth, creditReport: current.creditReport, epf: current.epf };
+  /** Financial documents written by this run (transactions, small documents, views, snapshot, state). */
+  let written = 0;
   let loginProblem: { status: Connection['status']; loginUrl?: string; reason: string } | undefined;
 
   for (const tool of FI_TOOLS) {
@@ -114,6 +116,7 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
         else if (slice.kind === 'epf') next = { ...next, epf: slice.result };
         else {
           const staged = await deps.store.stageTransactions(uid, gen, tool, slice.result.transactions);
+          written += staged.written;
           deps.log.debug('transactions staged', { tool, ...staged });
         }
         sources[tool] = { status: 'ok', count: slice.count, ...(slice.skipped ? { reason: `${slice.skipped} rows skipped` } : {}) };
@@ -146,7 +149,8 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
 
   const data: FinancialData = { committedGen: gen, sources: states, ...next };
   const now = deps.clock.now();
-  await deps.store.commit(uid, { gen, data, views: buildReadModels(data, now), snapshot: snapshotOf(data, now) });
+  written += (await deps.store.commit(uid, { gen, data, views: buildReadModels(data, now), snapshot: snapshotOf(data, now) })).written;
+  run = { ...run, documentsWritten: written };
 
   // A consent revoked while we were fetching wins: erase what this run brought in for it.
   const stillGranted = grantedTools(await deps.consents.list(uid), deps.clock.now());

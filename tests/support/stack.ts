@@ -89,7 +89,8 @@ export function killStack(stack: Stack | undefined): void {
 
 /** A tiny cookie-keeping HTTP client, as a browser on the PWA's origin would be. */
 export class Browser {
-  private cookie = '';
+  /** The session cookie this browser holds (`__session=...`), empty before sign-in. */
+  cookie = '';
   constructor(private readonly base: string) {}
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any; headers: Headers }> {

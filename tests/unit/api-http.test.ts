@@ -5,6 +5,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps, type Deps } from '../../functions/deps.js';
 import { api } from '../../functions/http/api.http.js';
+import { auth } from '../../functions/http/auth.http.js';
 import { router } from '../../functions/platform/http.js';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { AppError } from '../../shared/domain/errors.js';
@@ -73,6 +74,34 @@ describe('GET /health', () => {
     const res = await fetch(`${apiUrl}/health`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: 'degraded', dependencies: { pubsub: { ok: false, error: 'no answer within 2000 ms' } } });
+  });
+});
+
+describe('POST /auth/dev/login', () => {
+  it.each([
+    ['production', { APP_ENV: 'production', GCP_PROJECT_ID: 'ffai-prod-123' }],
+  ])('does not exist in %s mode (404), whatever the body', async (_label, env) => {
+    const prodDeps = createDeps(loadConfig(env), { logStream });
+    http(`authProd`, auth(() => prodDeps));
+    const url = await serve('authProd');
+    const res = await fetch(`${url}/auth/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@b.co' }) });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('names the field when the body is invalid (local mode)', async () => {
+    http('authLocal', auth(() => deps));
+    const url = await serve('authLocal');
+    const res = await fetch(`${url}/auth/dev/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'not-an-email', admin: true }) });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { problems: Array<{ field: string }> } };
+    expect(body.error.problems.map((p) => p.field).sort()).toEqual(['admin', 'email']);
+  });
+
+  it('refuses a body that is not JSON', async () => {
+    const res = await fetch(`${(await serve('authLocal'))}/auth/dev/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'email=a@b.co' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { problems: [{ field: 'content-type' }] } });
   });
 });
 
