@@ -155,6 +155,7 @@ async function main(): Promise<void> {
     PUBSUB_EMULATOR_HOST: emulators.pubsubHost,
     FI_MCP_URL: fi.mcpUrl,
     PORT: String(ports.api),
+    LOCAL_KEY_DIR: env.LOCAL_KEY_DIR || join(dataDir, 'keys'),
     METADATA_SERVER_DETECTION: 'none',
     // As on Cloud Functions: the framework's own error pages (e.g. for a body that is not
     // JSON, which it rejects before our code runs) then carry no stack trace.

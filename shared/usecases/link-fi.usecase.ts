@@ -5,7 +5,7 @@ import type { ConnectionRepo } from '../ports/connections.js';
 import type { FiSource } from '../ports/fi-source.js';
 import type { SecretBox } from '../ports/key-wrapper.js';
 import { AppError } from '../domain/errors.js';
-import { FI_SESSION_PURPOSE } from './run-fi-sync.usecase.js';
+import { FI_SESSION_PURPOSE, rethrowUnlessPermanent } from './fi-session.js';
 
 export interface LinkFiDeps {
   readonly connections: ConnectionRepo;
@@ -25,7 +25,7 @@ export async function linkFi(deps: LinkFiDeps, uid: string, cause: string): Prom
   const binding = { uid, purpose: FI_SESSION_PURPOSE };
   const now = deps.clock.now().toISOString();
   const existing = await deps.connections.get(uid, 'fi');
-  let sessionId = existing ? await deps.secrets.open(existing.session, binding) : undefined;
+  let sessionId = existing ? await deps.secrets.open(existing.session, binding).catch(rethrowUnlessPermanent) : undefined;
   let sealed = existing?.session;
   for (let attempt = 0; attempt < 2; attempt++) {
     if (!sessionId) {
@@ -57,3 +57,4 @@ export async function linkFi(deps: LinkFiDeps, uid: string, cause: string): Prom
   }
   throw new AppError('DEPENDENCY.UNAVAILABLE', 'Fi did not keep a new session', { retryable: true });
 }
+

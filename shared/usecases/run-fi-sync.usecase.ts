@@ -16,8 +16,9 @@ import { grantedTools } from './consents.usecase.js';
 import { normaliseFiDocument } from './normalise-fi.js';
 import { buildReadModels, snapshotOf } from './read-models.js';
 import { eraseFiData } from './erase-fi-data.usecase.js';
+import { FI_SESSION_PURPOSE, rethrowUnlessPermanent } from './fi-session.js';
 
-export const FI_SESSION_PURPOSE = 'fi-mcp-session';
+export { FI_SESSION_PURPOSE };
 
 export interface RunFiSyncDeps {
   readonly syncRuns: SyncRunRepo;
@@ -78,7 +79,8 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
   const tools = grantedTools(await deps.consents.list(uid), deps.clock.now());
   if (!tools.length) return finish('failed', {}, { code: 'CONSENT.REQUIRED', message: 'No active consent covers any Fi data' });
 
-  const sessionId = await deps.secrets.open(connection.session, { uid, purpose: FI_SESSION_PURPOSE });
+  const sessionId = await deps.secrets.open(connection.session, { uid, purpose: FI_SESSION_PURPOSE }).catch(rethrowUnlessPermanent);
+  if (!sessionId) return finish('failed', {}, { code: 'FI.NOT_CONNECTED', message: 'The stored Fi session cannot be opened: link Fi again' });
   const current = await deps.store.read(uid);
   const gen = current.committedGen + 1;
   const fetchedAt = deps.clock.now().toISOString();

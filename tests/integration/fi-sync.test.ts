@@ -183,3 +183,16 @@ describe('runFiSync (Firestore emulator)', () => {
     expect(page.items.some((t) => t.id === 'zzzzzzzzzzzzzzzzzzzz')).toBe(false);
   });
 });
+
+describe('a stored Fi session that no longer opens', () => {
+  it('fails the run with a clear reason instead of crashing', async () => {
+    const other = new EnvelopeSecretBox(new LocalKeyWrapper({ dir: mkdtempSync(join(tmpdir(), 'ffai-k2-')) }));
+    const conn = (await deps.connections.get(uid, 'fi'))!;
+    // Sealed under a key this deployment does not have (e.g. a destroyed key version).
+    await deps.connections.save(uid, { ...conn, session: await other.seal('mcp-session-x', { uid, purpose: FI_SESSION_PURPOSE }) });
+    const run = await runFiSync(deps, uid, 'run-nokey1', clock.now().toISOString());
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'FI.NOT_CONNECTED', message: expect.stringContaining('link Fi again') });
+    expect(fi.calls).toEqual([]);
+  });
+});
