@@ -13,6 +13,9 @@ import type { ConnectionRepo } from '../shared/ports/connections.js';
 import type { FinancialStore } from '../shared/ports/financial-store.js';
 import type { FiSource } from '../shared/ports/fi-source.js';
 import type { SecretBox } from '../shared/ports/key-wrapper.js';
+import type { SecretSource } from '../shared/ports/secret-source.js';
+import type { IdentityProvider, PreAuthStore } from '../shared/ports/identity.js';
+import type { RateLimiter } from '../shared/ports/rate-limiter.js';
 import { AppError } from '../shared/domain/errors.js';
 import type { SessionPolicy, SessionStore, UserRepo } from '../shared/ports/sessions.js';
 
@@ -38,6 +41,12 @@ export interface Deps {
   financial(): Promise<FinancialStore>;
   fiSource(): Promise<FiSource>;
   secrets(): Promise<SecretBox>;
+  /** Deployment secrets by name (e.g. `oauth-client-secret`); values are never logged. */
+  secretSource(): Promise<SecretSource>;
+  /** Shared (cross-instance) request counters for the HTTP shell's rate limits. */
+  rateLimiter(): Promise<RateLimiter>;
+  identity(): Promise<IdentityProvider>;
+  preAuth(): Promise<PreAuthStore>;
 }
 
 export type GetDeps = () => Deps;
@@ -126,16 +135,52 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     return new FiMcpSource({ url: config.fiMcpUrl, logger: await logger() });
   });
   const secrets = lazy(async (): Promise<SecretBox> => {
-    // Cloud KMS arrives with the auth issue; until then only local mode can seal secrets.
-    if (!config.isLocal) throw new AppError('DEPENDENCY.UNAVAILABLE', 'no key wrapper is configured for production yet', { retryable: false });
-    const [{ LocalKeyWrapper }, { EnvelopeSecretBox }] = await Promise.all([
-      import('../shared/adapters/crypto/local-key-wrapper.js'),
-      import('../shared/adapters/crypto/envelope.js'),
-    ]);
+    // Production wraps data keys with Cloud KMS (loadConfig requires KMS_KEY_NAME there);
+    // local and test modes with the local keyring (loadConfig refuses KMS_KEY_NAME there).
+    const { EnvelopeSecretBox } = await import('../shared/adapters/crypto/envelope.js');
+    if (config.kmsKeyName) {
+      const { KmsKeyWrapper } = await import('../shared/adapters/crypto/kms-key-wrapper.js');
+      return new EnvelopeSecretBox(new KmsKeyWrapper({ keyName: config.kmsKeyName }));
+    }
+    if (!config.isLocal) throw new AppError('DEPENDENCY.UNAVAILABLE', 'no key wrapper is configured: set KMS_KEY_NAME', { retryable: false });
+    const { LocalKeyWrapper } = await import('../shared/adapters/crypto/local-key-wrapper.js');
     return new EnvelopeSecretBox(new LocalKeyWrapper({ dir: config.localKeyDir }));
   });
+  const secretSource = lazy(async (): Promise<SecretSource> => {
+    // Secrets bound to the function by reference (Terraform secret_environment_variables)
+    // arrive as environment variables; production reads any other from Secret Manager.
+    // Local and test modes read the environment only and never reach Secret Manager.
+    const { EnvFirstSecretSource, EnvSecretSource } = await import('../shared/adapters/secrets/env-secret.source.js');
+    const env = new EnvSecretSource(process.env);
+    if (config.isLocal) return env;
+    const { SecretManagerSource } = await import('../shared/adapters/secrets/secret-manager.source.js');
+    return new EnvFirstSecretSource(env, new SecretManagerSource({ projectId: config.projectId }));
+  });
+  const rateLimiter = lazy(async (): Promise<RateLimiter> => {
+    const { FirestoreRateLimiter } = await import('../shared/adapters/firestore/firestore-rate-limiter.js');
+    return new FirestoreRateLimiter(await firestore(), clock);
+  });
   const sessionPolicy: SessionPolicy = { idleMs: config.session.idleMinutes * 60_000, absoluteMs: config.session.absoluteHours * 3_600_000 };
-  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes, sessionPolicy, sessions, users, consents, connections, financial, fiSource, secrets };
+  const identity = lazy(async (): Promise<IdentityProvider> => {
+    const o = config.oidc;
+    if (!o.clientId || !o.redirectUri) throw new AppError('DEPENDENCY.UNAVAILABLE', 'sign-in is not configured (OIDC_CLIENT_ID, OIDC_REDIRECT_URI)', { retryable: false });
+    const clientSecret = await (await secretSource()).get('oauth-client-secret');
+    const { OidcIdentityProvider } = await import('../shared/adapters/oauth/oidc-identity.provider.js');
+    return OidcIdentityProvider.create({
+      issuer: o.issuer,
+      clientId: o.clientId,
+      clientSecret,
+      redirectUri: o.redirectUri,
+      authorizationEndpoint: o.authorizationEndpoint,
+      tokenEndpoint: o.tokenEndpoint,
+      pemCertsUrl: o.certsUrl,
+    });
+  });
+  const preAuth = lazy(async (): Promise<PreAuthStore> => {
+    const { FirestorePreAuthStore } = await import('../shared/adapters/firestore/firestore-preauth.store.js');
+    return new FirestorePreAuthStore(await firestore());
+  });
+  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes, sessionPolicy, sessions, users, consents, connections, financial, fiSource, secrets, secretSource, rateLimiter, identity, preAuth };
 }
 
 let instance: Deps | undefined;

@@ -9,8 +9,9 @@ import type { FiTool } from '../../shared/contracts/fi.js';
 import { requestSync } from '../../shared/usecases/request-sync.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
-import { jsonBody } from '../platform/body.js';
+import { emptyBody, jsonBody } from '../platform/body.js';
 import { router } from '../platform/http.js';
+import { limited } from '../platform/rate-limit.js';
 import { financialRoutes } from './financial.http.js';
 import { connectionRoutes } from './connections.http.js';
 
@@ -26,12 +27,13 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
   };
   return router(
     {
-      'GET /health': async (_req, res) => {
+      // Not rate limited: the probe must answer (and say so) when Firestore, the limiter's store, is down.
+      'GET /health': limited('none', async (_req, res) => {
         const deps = getDeps();
         const report = await checkHealth(await deps.healthProbes(), deps.clock);
         res.setHeader('Cache-Control', 'no-store');
         res.status(report.status === 'ok' ? 200 : 503).json(report);
-      },
+      }),
 
       'GET /api/consents': withUser(getDeps, async (_req, res, ctx) => {
         res.json({ consents: await (await getDeps().consents()).list(ctx.user.uid) });
@@ -50,7 +52,8 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
 
       ...connectionRoutes(getDeps),
 
-      'POST /api/financial/sync': withUser(getDeps, async (_req, res, ctx) => {
+      'POST /api/financial/sync': limited('sync', withUser(getDeps, async (req, res, ctx) => {
+        emptyBody(req);
         const deps = getDeps();
         const connections = await deps.connections();
         const run = await requestSync(
@@ -64,7 +67,7 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
           ctx.user.uid,
         );
         res.status(202).json({ runId: run.runId, status: run.status, statusUrl: `/api/financial/sync/${run.runId}` });
-      }),
+      })),
       'GET /api/financial/sync/:runId': withUser(getDeps, async (_req, res, ctx) => {
         const run = await (await getDeps().syncRuns()).get(ctx.user.uid, ctx.params.runId!);
         if (!run) throw new AppError('NOT_FOUND', 'No sync run with this id');
@@ -73,7 +76,7 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
 
       ...financialRoutes(getDeps),
     },
-    () => getDeps().logger(),
+    getDeps,
   );
 }
 

@@ -3,7 +3,9 @@ import { AppError } from '../../shared/domain/errors.js';
 import { linkFi } from '../../shared/usecases/link-fi.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
+import { emptyBody } from '../platform/body.js';
 import type { RouteTable } from '../platform/http.js';
+import { limited } from '../platform/rate-limit.js';
 
 /** `/api/connections`: the user's Fi link. */
 export const connectionRoutes = (getDeps: GetDeps): RouteTable => ({
@@ -11,7 +13,9 @@ export const connectionRoutes = (getDeps: GetDeps): RouteTable => ({
     const c = await (await getDeps().connections()).get(ctx.user.uid, 'fi');
     res.json({ connections: c ? [publicConnection(c)] : [] });
   }),
-  'POST /api/connections/fi': withUser(getDeps, async (_req, res, ctx) => {
+  // Each call opens or checks a Fi MCP session: the strict `sync` budget.
+  'POST /api/connections/fi': limited('sync', withUser(getDeps, async (req, res, ctx) => {
+    emptyBody(req);
     const deps = getDeps();
     const c = await linkFi(
       { connections: await deps.connections(), fi: await deps.fiSource(), secrets: await deps.secrets(), audit: await deps.audit(), clock: deps.clock },
@@ -19,7 +23,7 @@ export const connectionRoutes = (getDeps: GetDeps): RouteTable => ({
       ctx.requestId,
     );
     res.status(c.status === 'connected' ? 200 : 202).json(publicConnection(c));
-  }),
+  })),
   'DELETE /api/connections/:id': withUser(getDeps, async (_req, res, ctx) => {
     const deps = getDeps();
     if (!(await (await deps.connections()).delete(ctx.user.uid, ctx.params.id!))) throw new AppError('NOT_FOUND', 'No connection with this id');

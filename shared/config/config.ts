@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OriginText, RateLimitBudgetText, RATE_LIMIT_CLASSES, type RateLimitBudget, type RateLimitClass } from '../contracts/security.js';
 
 /**
  * The application's configuration, a pure function of the environment.
@@ -52,12 +53,50 @@ const EnvSchema = z
       z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
     ),
     LOCAL_KEY_DIR: z.preprocess(blankToUndefined, z.string().min(1).default('.local/keys')),
+    KMS_KEY_NAME: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/, 'expected projects/*/locations/*/keyRings/*/cryptoKeys/*')
+        .optional(),
+    ),
+    OIDC_ISSUER: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://accounts.google.com')),
+    OIDC_CLIENT_ID: z.preprocess(blankToUndefined, z.string().min(1).max(300).optional()),
+    OIDC_AUTHORIZATION_ENDPOINT: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://accounts.google.com/o/oauth2/v2/auth')),
+    OIDC_TOKEN_ENDPOINT: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://oauth2.googleapis.com/token')),
+    OIDC_CERTS_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).default('https://www.googleapis.com/oauth2/v1/certs')),
+    OIDC_REDIRECT_URI: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional()),
+    AUTH_REDIRECT_PATHS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+        .pipe(z.array(z.string().regex(/^\/[A-Za-z0-9\-._~/]*$/, 'expected paths like /app')).max(50))
+        .default(['/']),
+    ),
     SESSION_IDLE_MINUTES: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_440).default(30)),
     SESSION_ABSOLUTE_HOURS: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(720).default(12)),
     EVENT_MAX_AGE_SECONDS: z.preprocess(
       blankToUndefined,
       z.coerce.number().int().min(60, 'at least 60 seconds').default(86_400),
     ),
+    CORS_ORIGINS: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((s) => s.split(',').map((o) => o.trim()).filter(Boolean))
+        .pipe(z.array(OriginText).max(20, 'at most 20 origins'))
+        .optional(),
+    ),
+    MAX_BODY_BYTES: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'expected a number of bytes' }).int().min(1_024, 'at least 1024 bytes').max(10_485_760, 'at most 10 MiB').default(32_768),
+    ),
+    TRUSTED_PROXY_HOPS: z.preprocess(blankToUndefined, z.coerce.number({ error: 'expected 0 to 5' }).int().min(0).max(5).optional()),
+    RATE_LIMIT_DEFAULT: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
+    RATE_LIMIT_SIGNIN: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
+    RATE_LIMIT_SYNC: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
+    RATE_LIMIT_CHAT: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
   })
   .superRefine((env, ctx) => {
     const emulators = ['FIRESTORE_EMULATOR_HOST', 'PUBSUB_EMULATOR_HOST'] as const;
@@ -80,8 +119,35 @@ const EnvSchema = z
         message: `must start with "demo-" when APP_ENV=${env.APP_ENV}, so emulators never reach a real project`,
       });
     }
+    // Secrets at rest are wrapped by Cloud KMS in production and by the local keyring
+    // otherwise; local and test modes never reach a real KMS key.
+    if (env.APP_ENV === 'production') {
+      for (const key of ['OIDC_CLIENT_ID', 'OIDC_REDIRECT_URI', 'FRONTEND_URL'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when APP_ENV=production (Google sign-in)' });
+      }
+      for (const key of ['OIDC_ISSUER', 'OIDC_AUTHORIZATION_ENDPOINT', 'OIDC_TOKEN_ENDPOINT', 'OIDC_CERTS_URL', 'OIDC_REDIRECT_URI'] as const) {
+        if (env[key]?.startsWith('http:')) ctx.addIssue({ code: 'custom', path: [key], message: 'must be https when APP_ENV=production' });
+      }
+    }
+    if (env.APP_ENV === 'production' && !env.KMS_KEY_NAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KMS_KEY_NAME'],
+        message: 'required when APP_ENV=production: the Cloud KMS key (projects/*/locations/*/keyRings/*/cryptoKeys/*) that wraps data keys',
+      });
+    }
+    if (env.APP_ENV !== 'production' && env.KMS_KEY_NAME) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KMS_KEY_NAME'],
+        message: `must not be set when APP_ENV=${env.APP_ENV}: local and test modes wrap keys with the local keyring (LOCAL_KEY_DIR)`,
+      });
+    }
     if (env.APP_ENV === 'production' && env.FRONTEND_URL?.startsWith('http:')) {
       ctx.addIssue({ code: 'custom', path: ['FRONTEND_URL'], message: 'must be https when APP_ENV=production' });
+    }
+    if (env.APP_ENV === 'production' && env.CORS_ORIGINS?.some((o) => o.startsWith('http:'))) {
+      ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: 'every origin must be https when APP_ENV=production' });
     }
   });
 
@@ -103,7 +169,51 @@ export interface Config {
   readonly session: { readonly idleMinutes: number; readonly absoluteHours: number };
   /** Local mode: where the generated key-encryption keyring lives (never committed). */
   readonly localKeyDir: string;
+  /** OpenID Connect sign-in (Google in production; the local OIDC server in the local stack). */
+  readonly oidc: {
+    readonly issuer: string;
+    readonly clientId: string | undefined;
+    readonly authorizationEndpoint: string;
+    readonly tokenEndpoint: string;
+    readonly certsUrl: string;
+    readonly redirectUri: string | undefined;
+    readonly allowedRedirectPaths: readonly string[];
+  };
+  /** Production: the Cloud KMS CryptoKey that wraps data keys (required there, refused elsewhere). */
+  readonly kmsKeyName: string | undefined;
+  /** The HTTP shell: see functions/platform/security.ts. */
+  readonly http: {
+    /** Browser origins allowed to call with credentials (CORS) and to send state-changing requests (CSRF). */
+    readonly corsOrigins: readonly string[];
+    readonly maxBodyBytes: number;
+    /** Proxies in front of the function that append to X-Forwarded-For (0: use the socket peer). */
+    readonly trustedProxyHops: number;
+    readonly rateLimits: Readonly<Record<RateLimitClass, RateLimitBudget>>;
+  };
 }
+
+/**
+ * Default budgets. `default` is looser in local and test modes only because the local
+ * bench (`npm run bench:sync`) drives ~1,100 requests from one user and one IP within a
+ * minute; the strict classes are the same everywhere.
+ */
+const RATE_LIMIT_DEFAULTS: Record<'production' | 'local', Record<RateLimitClass, RateLimitBudget>> = {
+  production: {
+    default: { perUser: 300, perIp: 1_200, windowSeconds: 60 },
+    signin: { perUser: 10, perIp: 20, windowSeconds: 300 },
+    sync: { perUser: 10, perIp: 60, windowSeconds: 3_600 },
+    chat: { perUser: 20, perIp: 120, windowSeconds: 60 },
+  },
+  local: {
+    default: { perUser: 3_000, perIp: 6_000, windowSeconds: 60 },
+    signin: { perUser: 10, perIp: 20, windowSeconds: 300 },
+    sync: { perUser: 10, perIp: 60, windowSeconds: 3_600 },
+    chat: { perUser: 20, perIp: 120, windowSeconds: 60 },
+  },
+};
+
+/** Local and test modes: the dev PWA's usual origins (Vite's port) are allowed. */
+const LOCAL_ORIGINS = ['http://127.0.0.1:5173', 'http://localhost:5173'];
 
 /** Thrown by {@link loadConfig}; its message lists every missing or invalid key, never a value. */
 export class ConfigError extends Error {
@@ -129,6 +239,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const e = parsed.data;
   const isLocal = e.APP_ENV !== 'production';
+  const budgets = RATE_LIMIT_DEFAULTS[isLocal ? 'local' : 'production'];
+  const given: Record<RateLimitClass, RateLimitBudget | undefined> = {
+    default: e.RATE_LIMIT_DEFAULT,
+    signin: e.RATE_LIMIT_SIGNIN,
+    sync: e.RATE_LIMIT_SYNC,
+    chat: e.RATE_LIMIT_CHAT,
+  };
+  const rateLimits = Object.fromEntries(RATE_LIMIT_CLASSES.map((c) => [c, Object.freeze(given[c] ?? budgets[c])])) as Record<RateLimitClass, RateLimitBudget>;
+  const frontendOrigin = e.FRONTEND_URL ? new URL(e.FRONTEND_URL).origin : undefined;
+  const corsOrigins = [...new Set(e.CORS_ORIGINS ?? [...(frontendOrigin ? [frontendOrigin] : []), ...(isLocal ? LOCAL_ORIGINS : [])])];
   return Object.freeze({
     appEnv: e.APP_ENV,
     isLocal,
@@ -142,6 +262,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     frontendUrl: e.FRONTEND_URL,
     eventMaxAgeMs: e.EVENT_MAX_AGE_SECONDS * 1000,
     localKeyDir: e.LOCAL_KEY_DIR,
+    kmsKeyName: e.KMS_KEY_NAME,
+    oidc: Object.freeze({
+      issuer: e.OIDC_ISSUER.replace(/\/$/, ''),
+      clientId: e.OIDC_CLIENT_ID,
+      authorizationEndpoint: e.OIDC_AUTHORIZATION_ENDPOINT,
+      tokenEndpoint: e.OIDC_TOKEN_ENDPOINT,
+      certsUrl: e.OIDC_CERTS_URL,
+      redirectUri: e.OIDC_REDIRECT_URI,
+      allowedRedirectPaths: Object.freeze(e.AUTH_REDIRECT_PATHS),
+    }),
     session: Object.freeze({ idleMinutes: e.SESSION_IDLE_MINUTES, absoluteHours: e.SESSION_ABSOLUTE_HOURS }),
+    http: Object.freeze({
+      corsOrigins: Object.freeze(corsOrigins),
+      maxBodyBytes: e.MAX_BODY_BYTES,
+      trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? (isLocal ? 0 : 1),
+      rateLimits: Object.freeze(rateLimits),
+    }),
   });
 }

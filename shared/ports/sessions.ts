@@ -1,7 +1,7 @@
 /** Who is asking: resolved from the session cookie, never from client input. */
 export interface Principal {
   readonly uid: string;
-  /** The id of the session (the hash of its token); never the token itself. */
+  /** The public id of the session (random, not derived from the token). */
   readonly sessionId: string;
 }
 
@@ -20,10 +20,27 @@ export interface SessionStore {
   /** The principal for a token, or null if unknown, expired (idle or absolute) or revoked. Touches lastSeenAt. */
   resolve(token: string, now: Date, policy: SessionPolicy): Promise<Principal | null>;
   revoke(token: string): Promise<void>;
+  /** The user's live sessions, newest first. */
+  list(uid: string, now: Date, policy: SessionPolicy): Promise<SessionInfo[]>;
+  /** Ends one of the user's sessions by its public id; false if the user has none such. */
+  revokeById(uid: string, publicId: string): Promise<boolean>;
+  /** Ends every session of a user (sign-out everywhere, account deletion). Returns how many. */
+  revokeAll(uid: string): Promise<number>;
+}
+
+/** A session as its owner may see it: never the token or its hash. */
+export interface SessionInfo {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly lastSeenAt: string;
+  readonly expiresAt: string;
+  readonly current: boolean;
 }
 
 /** `users/{uid}`. */
 export interface UserRepo {
   /** Creates the user if absent; returns whether it was created. */
   ensure(uid: string, profile: { email: string; createdAt: string }): Promise<boolean>;
+  /** Creates or updates a user signed in with an identity provider, keyed by (issuer, subject). */
+  upsertFederated(uid: string, profile: { issuer: string; subject: string; email: string; name?: string; at: string }): Promise<{ created: boolean }>;
 }

@@ -79,7 +79,17 @@ describe('GET /health', () => {
 
 describe('POST /auth/dev/login', () => {
   it.each([
-    ['production', { APP_ENV: 'production', GCP_PROJECT_ID: 'ffai-prod-123' }],
+    [
+      'production',
+      {
+        APP_ENV: 'production',
+        GCP_PROJECT_ID: 'ffai-prod-123',
+        KMS_KEY_NAME: 'projects/ffai-prod-123/locations/asia-south1/keyRings/ffai/cryptoKeys/secrets',
+        OIDC_CLIENT_ID: 'client-123.apps.googleusercontent.com',
+        OIDC_REDIRECT_URI: 'https://app.example.com/auth/google/callback',
+        FRONTEND_URL: 'https://app.example.com',
+      },
+    ],
   ])('does not exist in %s mode (404), whatever the body', async (_label, env) => {
     const prodDeps = createDeps(loadConfig(env), { logStream });
     http(`authProd`, auth(() => prodDeps));

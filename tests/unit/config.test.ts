@@ -8,7 +8,14 @@ const local = {
   FIRESTORE_EMULATOR_HOST: '127.0.0.1:8180',
   PUBSUB_EMULATOR_HOST: '127.0.0.1:8185',
 };
-const production = { APP_ENV: 'production', GCP_PROJECT_ID: 'ffai-prod-123' };
+const production = {
+  APP_ENV: 'production',
+  GCP_PROJECT_ID: 'ffai-prod-123',
+  KMS_KEY_NAME: 'projects/ffai-prod-123/locations/asia-south1/keyRings/ffai/cryptoKeys/secrets',
+  OIDC_CLIENT_ID: 'client-123.apps.googleusercontent.com',
+  OIDC_REDIRECT_URI: 'https://app.example.com/auth/google/callback',
+  FRONTEND_URL: 'https://app.example.com',
+};
 
 const problemsOf = (env: Record<string, string | undefined>): string[] => {
   try {
@@ -34,7 +41,20 @@ describe('loadConfig', () => {
   });
 
   it('never defaults to local mode: APP_ENV is required', () => {
-    expect(problemsOf({ GCP_PROJECT_ID: 'ffai-prod-123' })).toEqual(['APP_ENV: required: one of local, test, production']);
+    const { APP_ENV: _omitted, ...rest } = production;
+    expect(problemsOf(rest)).toEqual(['APP_ENV: required: one of local, test, production']);
+  });
+
+  it('requires sign-in and KMS settings in production, naming each', () => {
+    expect(problemsOf({ APP_ENV: 'production', GCP_PROJECT_ID: 'ffai-prod-123' })).toEqual(
+      expect.arrayContaining([
+        'OIDC_CLIENT_ID: required when APP_ENV=production (Google sign-in)',
+        'OIDC_REDIRECT_URI: required when APP_ENV=production (Google sign-in)',
+        'FRONTEND_URL: required when APP_ENV=production (Google sign-in)',
+        expect.stringMatching(/^KMS_KEY_NAME: /),
+      ]),
+    );
+    expect(problemsOf({ ...production, OIDC_TOKEN_ENDPOINT: 'http://idp.example/token' })).toContain('OIDC_TOKEN_ENDPOINT: must be https when APP_ENV=production');
   });
 
   it('lists every missing or invalid key at once, naming each', () => {

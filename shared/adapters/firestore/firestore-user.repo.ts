@@ -14,4 +14,15 @@ export class FirestoreUserRepo implements UserRepo {
       throw e;
     }
   }
+
+  async upsertFederated(uid: string, p: { issuer: string; subject: string; email: string; name?: string; at: string }): Promise<{ created: boolean }> {
+    const ref = this.db.collection('users').doc(uid);
+    return this.db.runTransaction(async (tx) => {
+      const snap = await tx.get(ref);
+      const profile = { issuer: p.issuer, subject: p.subject, email: p.email, ...(p.name ? { displayName: p.name } : {}), lastSignInAt: p.at };
+      if (snap.exists) tx.update(ref, profile);
+      else tx.create(ref, { ...profile, createdAt: p.at });
+      return { created: !snap.exists };
+    });
+  }
 }
