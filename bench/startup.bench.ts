@@ -21,7 +21,7 @@ const fmt = (ms: number) => `${ms.toFixed(0)} ms`;
 
 async function startToHealthy(): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ffai-bench-'));
-  const ports = { PORT: await freePort(), FIRESTORE_EMULATOR_PORT: await freePort(), PUBSUB_EMULATOR_PORT: await freePort(), FI_MCP_PORT: await freePort() };
+  const ports = { PORT: await freePort(), FIRESTORE_EMULATOR_PORT: await freePort(), PUBSUB_EMULATOR_PORT: await freePort(), FI_MCP_PORT: await freePort(), OIDC_PORT: await freePort() };
   const started = performance.now();
   const proc = spawn('npm', ['start'], {
     cwd: root,

@@ -4,6 +4,7 @@
  * functions behind one port with Pub/Sub push delivered as Eventarc CloudEvents, and demo
  * data on first start. Data persists in `.local/` across restarts; Ctrl-C stops everything.
  */
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Topics } from '../shared/contracts/events.js';
@@ -11,6 +12,7 @@ import { ConfigError, loadConfig } from '../shared/config/config.js';
 import { EmulatorSetupError, locateEmulators, startEmulators, type RunningEmulators } from './emulators.js';
 import { startFiDevServer, type FiDevServer } from './fi-mcp/server.js';
 import { startLocalFunctions, type LocalFunctions } from './local-functions.js';
+import { startOidcServer, type OidcServer } from './oidc-server.js';
 import { isPortFree } from './processes.js';
 import { provisionPubSub } from './pubsub-setup.js';
 import { DEMO_USER, seedDemoData } from './seed.js';
@@ -49,6 +51,7 @@ const ports = {
   firestore: num('FIRESTORE_EMULATOR_PORT', 8180),
   pubsub: num('PUBSUB_EMULATOR_PORT', 8185),
   fiMcp: num('FI_MCP_PORT', 8484),
+  oidc: num('OIDC_PORT', 8585),
 };
 const projectId = env.GCP_PROJECT_ID || 'demo-future-finance';
 const dataDir = resolve(root, env.LOCAL_DATA_DIR || '.local');
@@ -81,6 +84,7 @@ function takeLock(): void {
 
 let emulators: RunningEmulators | undefined;
 let fi: FiDevServer | undefined;
+let oidc: OidcServer | undefined;
 let functions: LocalFunctions | undefined;
 let stopping = false;
 let signals = 0;
@@ -107,6 +111,7 @@ async function shutdown(code: number): Promise<void> {
   }
   await functions?.close().catch(() => {});
   await fi?.close().catch(() => {});
+  await oidc?.close().catch(() => {});
   await emulators?.stop().catch(() => {});
   rmSync(lockFile, { force: true });
   say('  ✓ all processes stopped');
@@ -121,7 +126,7 @@ async function main(): Promise<void> {
   for (const [name, port] of Object.entries(ports)) if (!(await isPortFree(port))) busy.push(`${name} port ${port}`);
   if (busy.length) {
     rmSync(lockFile, { force: true });
-    fail(`${busy.join(', ')} already in use. Free it, or choose others with PORT, FIRESTORE_EMULATOR_PORT, PUBSUB_EMULATOR_PORT, FI_MCP_PORT.`);
+    fail(`${busy.join(', ')} already in use. Free it, or choose others with PORT, FIRESTORE_EMULATOR_PORT, PUBSUB_EMULATOR_PORT, FI_MCP_PORT, OIDC_PORT.`);
   }
 
   let source;
@@ -148,7 +153,22 @@ async function main(): Promise<void> {
   fi = await startFiDevServer({ port: ports.fiMcp, dataDir: personasDir });
   say(`  … Fi MCP dev server ready (${fi.personas().length} personas from ${personasDir})`);
 
+  oidc = await startOidcServer({ port: ports.oidc });
+  say(`  … local OpenID Connect provider ready (stands in for Google sign-in)`);
+  const apiOrigin = `http://127.0.0.1:${ports.api}`;
+
   Object.assign(process.env, {
+    // Sign-in against the local provider. It does not check the client secret: a fresh
+    // random one per start keeps real-looking secrets out of the repository.
+    OIDC_ISSUER: oidc.issuer,
+    OIDC_AUTHORIZATION_ENDPOINT: oidc.authorizationEndpoint,
+    OIDC_TOKEN_ENDPOINT: oidc.tokenEndpoint,
+    OIDC_CERTS_URL: oidc.pemCertsUrl,
+    OIDC_CLIENT_ID: env.OIDC_CLIENT_ID || 'ffai-local',
+    OIDC_REDIRECT_URI: `${apiOrigin}/auth/google/callback`,
+    OAUTH_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+    FRONTEND_URL: env.FRONTEND_URL || apiOrigin,
+    AUTH_REDIRECT_PATHS: env.AUTH_REDIRECT_PATHS || '/,/app,/auth/session',
     APP_ENV: env.APP_ENV || 'local',
     GCP_PROJECT_ID: projectId,
     FIRESTORE_EMULATOR_HOST: emulators.firestoreHost,
@@ -186,6 +206,7 @@ async function main(): Promise<void> {
   say(`  API + functions     ${functions.url}        (GET /health, /api/**)`);
   say(`  event functions     ${functions.url}/events/<name>  (binary CloudEvents; Pub/Sub push via /_eventarc/<name>)`);
   say(`  Fi MCP (dev)        ${fi.mcpUrl}   (login page ${fi.url}/mockWebPage)`);
+  say(`  OIDC (local Google) ${oidc.issuer}   (sign in: POST /auth/google/begin, or POST /auth/dev/login)`);
   say(`  Firestore emulator  ${emulators.firestoreHost}`);
   say(`  Pub/Sub emulator    ${emulators.pubsubHost}`);
   say('Press Ctrl-C to stop.');

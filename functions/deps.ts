@@ -107,6 +107,7 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
       firestoreProbe(firestore, config.firestoreEmulatorHost ?? 'google-cloud'),
       pubsubProbe(pubsub, config.pubsubEmulatorHost ?? 'google-cloud'),
       ...(config.isLocal && config.fiMcpUrl ? [httpProbe('fiMcp', new URL('/health', config.fiMcpUrl).toString())] : []),
+      ...(config.isLocal && config.oidc.clientId ? [httpProbe('oidc', `${config.oidc.issuer}/.well-known/openid-configuration`)] : []),
     ];
   });
   const sessions = lazy(async (): Promise<SessionStore> => {

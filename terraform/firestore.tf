@@ -43,3 +43,26 @@ resource "google_firestore_field" "rate_limits_ttl" {
   ttl_config {}
   index_config {}
 }
+
+# Sessions (sessions/{sha256(token)}): purgeAt is the absolute end of the session; expiry is
+# enforced on every read, the TTL only clears ended sessions away.
+resource "google_firestore_field" "sessions_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "sessions"
+  field      = "purgeAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+# Pending sign-ins (preAuth/{sha256(token)}), ten minutes each.
+resource "google_firestore_field" "preauth_ttl" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "preAuth"
+  field      = "purgeAt"
+
+  ttl_config {}
+  index_config {}
+}

@@ -13,12 +13,18 @@ locals {
   # package's build script again; an empty GOOGLE_NODE_RUN_SCRIPTS skips npm scripts.
   build_env = { GOOGLE_NODE_RUN_SCRIPTS = "" }
 
-  # Read by loadConfig (shared/config/config.ts) in every function.
+  # Read by loadConfig (shared/config/config.ts) in every function: production config is
+  # validated whole at cold start, so every function gets every required key.
   common_env = {
-    APP_ENV        = "production"
-    GCP_PROJECT_ID = var.project_id
-    GCP_REGION     = var.region
-    LOG_LEVEL      = var.log_level
+    APP_ENV           = "production"
+    GCP_PROJECT_ID    = var.project_id
+    GCP_REGION        = var.region
+    LOG_LEVEL         = var.log_level
+    FRONTEND_URL      = var.frontend_url
+    FI_MCP_URL        = var.fi_mcp_url
+    KMS_KEY_NAME      = google_kms_crypto_key.envelope.id # wraps data keys of sealed credentials
+    OIDC_CLIENT_ID    = var.oauth_client_id
+    OIDC_REDIRECT_URI = "${var.frontend_url}/auth/google/callback" # Hosting rewrites /auth/** to `auth`
   }
 
   event_env = merge(local.common_env, {
@@ -45,9 +51,7 @@ module "api" {
   ingress_settings      = "ALLOW_ALL"
   allow_unauthenticated = true
 
-  environment_variables = merge(local.common_env, {
-    FRONTEND_URL = var.frontend_url
-  })
+  environment_variables = local.common_env
 
   depends_on = [google_project_service.enabled]
 }
@@ -71,11 +75,7 @@ module "auth" {
   ingress_settings      = "ALLOW_ALL"
   allow_unauthenticated = true
 
-  environment_variables = merge(local.common_env, {
-    FRONTEND_URL    = var.frontend_url
-    OAUTH_CLIENT_ID = var.oauth_client_id
-    KMS_KEY_NAME    = google_kms_crypto_key.envelope.id # wraps refresh-token data keys
-  })
+  environment_variables = local.common_env
 
   # Bound by reference: the value stays in Secret Manager and the module grants this
   # function's account accessor on this secret only.
@@ -106,10 +106,7 @@ module "fi_sync" {
   timeout_seconds    = 300
   max_instance_count = 10 # bounds concurrent sessions against Fi's MCP server
 
-  environment_variables = merge(local.event_env, {
-    FI_MCP_URL   = var.fi_mcp_url
-    KMS_KEY_NAME = google_kms_crypto_key.envelope.id # wraps Fi MCP session-id data keys
-  })
+  environment_variables = local.event_env
 
   event_trigger = {
     pubsub_topic_id = google_pubsub_topic.event["fi-sync-requested-v1"].id

@@ -31,7 +31,7 @@ resource "google_kms_crypto_key" "envelope" {
 
 # Only the functions that store or read credentials may wrap and unwrap, on this key only.
 locals {
-  kms_users = ["auth", "fi_sync"] # module names in functions.tf
+  kms_users = ["api", "auth", "fi_sync"] # module names in functions.tf: api seals Fi sessions when linking
 }
 
 resource "google_kms_crypto_key_iam_member" "envelope_user" {

@@ -9,6 +9,8 @@ export const FI_SESSION_PURPOSE = 'fi-mcp-session';
  * links again instead of being stuck; transient failures are rethrown.
  */
 export function rethrowUnlessPermanent(e: unknown): undefined {
-  if (isAppError(e) && !e.retryable) return undefined;
+  // Only "does not open" (INTERNAL) means the record is lost; a key service refusing us
+  // (permissions, a missing key) is an operator problem, not the user's: rethrow it.
+  if (isAppError(e) && e.code === 'INTERNAL' && !e.retryable) return undefined;
   throw e;
 }

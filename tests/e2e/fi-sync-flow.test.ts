@@ -179,3 +179,21 @@ describe('Fi sync on the local stack', () => {
     expect((await asha.call('GET', '/api/financial/net-worth')).json.series).toEqual([]);
   });
 });
+
+describe('Google sign-in on the local stack', () => {
+  it('signs in through the local OpenID Connect provider and lands signed in', async () => {
+    const res = await fetch(`${stack.url}/auth/google/begin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirectPath: '/auth/session' }) });
+    expect(res.status).toBe(200);
+    const pending = res.headers.get('set-cookie')!.split(';')[0]!;
+    const { authorizationUrl } = (await res.json()) as { authorizationUrl: string };
+    const atProvider = await fetch(authorizationUrl, { redirect: 'manual' });
+    const callback = atProvider.headers.get('location')!;
+    const back = await fetch(callback, { redirect: 'manual', headers: { cookie: pending } });
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(`${stack.url}/auth/session`);
+    const session = back.headers.get('set-cookie')!.split(';')[0]!;
+    const me = await fetch(`${stack.url}/auth/session`, { headers: { cookie: session } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { uid: string }).uid).toMatch(/^u-[0-9a-f]{28}$/);
+  });
+});

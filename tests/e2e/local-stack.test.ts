@@ -45,6 +45,7 @@ describe('npm start (the local stack)', () => {
         firestore: { ok: true, target: `127.0.0.1:${ports.firestore}` },
         pubsub: { ok: true, target: `127.0.0.1:${ports.pubsub}` },
         fiMcp: { ok: true, target: `127.0.0.1:${ports.fi}` },
+        oidc: { ok: true, target: `127.0.0.1:${ports.oidc}` },
       },
     });
     expect(first.output()).toContain(`http://127.0.0.1:${ports.api}`);

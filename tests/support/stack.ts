@@ -23,9 +23,10 @@ export interface StackPorts {
   readonly firestore: number;
   readonly pubsub: number;
   readonly fi: number;
+  readonly oidc: number;
 }
 
-export const freePorts = async (): Promise<StackPorts> => ({ api: await freePort(), firestore: await freePort(), pubsub: await freePort(), fi: await freePort() });
+export const freePorts = async (): Promise<StackPorts> => ({ api: await freePort(), firestore: await freePort(), pubsub: await freePort(), fi: await freePort(), oidc: await freePort() });
 
 export function npmStart(ports: StackPorts, dataDir = mkdtempSync(join(tmpdir(), 'ffai-stack-')), env: Record<string, string> = {}): Stack {
   const proc = spawn('npm', ['start'], {
@@ -38,6 +39,7 @@ export function npmStart(ports: StackPorts, dataDir = mkdtempSync(join(tmpdir(),
       FIRESTORE_EMULATOR_PORT: String(ports.firestore),
       PUBSUB_EMULATOR_PORT: String(ports.pubsub),
       FI_MCP_PORT: String(ports.fi),
+      OIDC_PORT: String(ports.oidc),
       LOCAL_DATA_DIR: dataDir,
       LOCAL_KEY_DIR: join(dataDir, 'keys'),
       ...env,

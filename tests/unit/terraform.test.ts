@@ -41,6 +41,8 @@ const projectRoleAllowlist = ['roles/datastore.user', 'roles/logging.logWriter']
 const ttlFields = [
   { collection: 'processedEvents', field: 'expiresAt' },
   { collection: 'rateLimits', field: 'expiresAt' },
+  { collection: 'sessions', field: 'purgeAt' },
+  { collection: 'preAuth', field: 'purgeAt' },
 ];
 
 /** Periodic work: which topic each cron publishes to (crons read in Asia/Kolkata). */
@@ -50,7 +52,8 @@ const schedules = [
 ];
 
 /** Functions that wrap and unwrap data keys with Cloud KMS. */
-const kmsUsers = ['auth', 'fiSync'];
+/** Functions that seal or open credentials: api (linking Fi), auth (sign-in), fiSync. */
+const kmsUsers = ['api', 'auth', 'fiSync'];
 
 // ---------------------------------------------------------------------------------------
 // Parsing: one schema for the hcl2json boundary, so the tests below work on typed data.
@@ -597,7 +600,7 @@ describe('terraform: data stores and keys', () => {
     expect(key['purpose']).toBe('ENCRYPT_DECRYPT');
   });
 
-  it('only auth and fiSync may use the key, on that key alone', () => {
+  it('only the functions that seal or open credentials may use the key, on that key alone', () => {
     const grant = resource('kms.tf', 'google_kms_crypto_key_iam_member', 'envelope_user');
     expect(grant).toMatchObject({
       for_each: '${toset(local.kms_users)}',

@@ -17,7 +17,8 @@ export class FirestorePreAuthStore implements PreAuthStore {
 
   async create(record: PreAuthRecord): Promise<string> {
     const token = `pre.${randomBytes(32).toString('base64url')}`;
-    await this.db.collection('preAuth').doc(hash(token)).create({ ...record });
+    const { Timestamp } = await import('@google-cloud/firestore');
+    await this.db.collection('preAuth').doc(hash(token)).create({ ...record, purgeAt: Timestamp.fromDate(new Date(record.expiresAt)) });
     return token;
   }
 

@@ -23,7 +23,9 @@ export class FirestoreSessionStore implements SessionStore {
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(now.getTime() + policy.absoluteMs);
     const doc: SessionDoc = { uid, publicId: randomBytes(12).toString('base64url'), createdAt: now.toISOString(), lastSeenAt: now.toISOString(), expiresAt: expiresAt.toISOString() };
-    await this.ref(token).create(doc);
+    const { Timestamp } = await import('@google-cloud/firestore');
+    // purgeAt (a Timestamp) drives the TTL policy; expiry itself is checked on every read.
+    await this.ref(token).create({ ...doc, purgeAt: Timestamp.fromDate(expiresAt) });
     return { token, expiresAt };
   }
 
