@@ -251,6 +251,15 @@ describe('sessions', () => {
     expect(await store.resolve(busy.token, clock.now(), policy)).toBeNull(); // past 12 h, however active
   });
 
+  it('ends every session of a user at once (what deleting the user does)', async () => {
+    const a = await signIn('leaving@example.com');
+    const b = await signIn('leaving@example.com');
+    const { uid } = (await (await whoAmI(a)).json()) as { uid: string };
+    expect(await new FirestoreSessionStore(db).revokeAll(uid)).toBe(2);
+    expect((await whoAmI(a)).status).toBe(401);
+    expect((await whoAmI(b)).status).toBe(401);
+  });
+
   it('stores only the SHA-256 of a session token', async () => {
     const token = (await signIn('hash@example.com')).slice('__session='.length);
     const raw = JSON.stringify((await db.collection('sessions').get()).docs.map((d) => [d.id, d.data()]));
