@@ -47,10 +47,12 @@ async function deliver(payload: unknown, messageId: string): Promise<number> {
 
 /** Delivers until acknowledged (2xx), as Pub/Sub redelivers a nacked message. */
 async function deliverUntilAcked(payload: unknown, messageId: string): Promise<number> {
-  for (let attempt = 1; attempt <= 50; attempt++) {
+  // Bounded in time, not attempts: on a loaded machine the first delivery can take seconds.
+  const started = Date.now();
+  for (let attempt = 1; Date.now() - started < 40_000; attempt++) {
     const status = await deliver(payload, messageId);
     if (status < 300) return attempt;
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`message ${messageId} was never acknowledged`);
 }
