@@ -158,7 +158,8 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     return new EnvFirstSecretSource(env, new SecretManagerSource({ projectId: config.projectId }));
   });
   const rateLimiter = lazy(async (): Promise<RateLimiter> => {
-    const { FirestoreRateLimiter } = await import('../shared/adapters/firestore/firestore-rate-limiter.js');
+    const { FirestoreRateLimiter, assertGoogleCredentials } = await import('../shared/adapters/firestore/firestore-rate-limiter.js');
+    if (!config.firestoreEmulatorHost) await assertGoogleCredentials();
     return new FirestoreRateLimiter(await firestore(), clock);
   });
   const sessionPolicy: SessionPolicy = { idleMs: config.session.idleMinutes * 60_000, absoluteMs: config.session.absoluteHours * 3_600_000 };

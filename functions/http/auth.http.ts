@@ -6,7 +6,7 @@ import { devLogin } from '../../shared/usecases/dev-login.usecase.js';
 import { beginSignIn, completeSignIn, PRE_AUTH_TTL_MS } from '../../shared/usecases/google-sign-in.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
-import { jsonBody } from '../platform/body.js';
+import { emptyBody, jsonBody } from '../platform/body.js';
 import { router } from '../platform/http.js';
 import { limited } from '../platform/rate-limit.js';
 import { clearSessionCookie, readCookie, SESSION_COOKIE, setSessionCookie } from '../platform/session.js';
@@ -95,6 +95,7 @@ export function auth(getDeps: GetDeps): (req: Request, res: Response) => Promise
         res.json({ uid: ctx.user.uid });
       }),
       'POST /auth/logout': async (req, res) => {
+        emptyBody(req);
         const token = readCookie(req, SESSION_COOKIE);
         // A pending sign-in token is not a session: nothing to revoke server-side.
         if (token && !token.startsWith('pre.')) await (await getDeps().sessions()).revoke(token);

@@ -207,16 +207,38 @@ export function router(routes: RouteTable, source: ShellSource): HttpFunction {
   return Object.assign(handle, { routes: compiled.map(({ method, pattern, limit }): RouteInfo => ({ method, pattern, limit })) });
 }
 
-/** Decoded path parameters; a malformed percent-escape is the client's error (400), not ours. */
+/**
+ * Path parameters are opaque ids (ours are UUIDs and base64url). Whatever no store could hold
+ * as one key is refused here, before any handler builds a document path from it: slashes
+ * (a decoded `%2F` would address another collection), dot segments, reserved `__name__`
+ * forms, control characters, and anything over 128 characters.
+ */
+const MAX_PARAM_LENGTH = 128;
+const isOpaqueId = (v: string): boolean =>
+  v.length > 0 &&
+  v.length <= MAX_PARAM_LENGTH &&
+  v !== '.' &&
+  v !== '..' &&
+  !/^__.*__$/.test(v) &&
+  ![...v].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+
+/** Decoded path parameters; a malformed escape or an impossible id is the client's error (400), not ours. */
 function paramsOf(route: { re: RegExp; names: string[] }, path: string): Record<string, string> {
   const m = route.re.exec(path)!;
   const params: Record<string, string> = {};
   route.names.forEach((n, i) => {
+    let value: string;
     try {
-      params[n] = decodeURIComponent(m[i + 1] ?? '');
+      value = decodeURIComponent(m[i + 1] ?? '');
     } catch {
       throw new AppError('VALIDATION.INVALID_INPUT', `path parameter ${n} is not valid percent-encoding`, { problems: [{ field: n, message: 'malformed percent-encoding' }] });
     }
+    if (!isOpaqueId(value)) {
+      throw new AppError('VALIDATION.INVALID_INPUT', `path parameter ${n} is not a valid id`, {
+        problems: [{ field: n, message: `expected an id of 1 to ${MAX_PARAM_LENGTH} characters without slashes or control characters` }],
+      });
+    }
+    params[n] = value;
   });
   return params;
 }

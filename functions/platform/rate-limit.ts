@@ -4,7 +4,6 @@ import type { RateLimitBudget, RateLimitClass } from '../../shared/contracts/sec
 import type { Clock } from '../../shared/ports/clock.js';
 import type { Logger } from '../../shared/ports/logger.js';
 import type { RateLimitCheck, RateLimiter } from '../../shared/ports/rate-limiter.js';
-import type { Route } from './http.js';
 import { clientIp } from './security.js';
 import { readCookie, SESSION_COOKIE } from './session.js';
 
@@ -12,19 +11,19 @@ import { readCookie, SESSION_COOKIE } from './session.js';
 export type RouteLimit = RateLimitClass | 'none';
 
 const LIMIT = Symbol('rateLimitClass');
-type Limited = Route & { readonly [LIMIT]?: RouteLimit };
 
 /**
  * Declares a route's rate-limit class (routes that declare nothing are `default`):
- * `'POST /api/financial/sync': limited('sync', withUser(getDeps, ...))`.
+ * `'POST /api/financial/sync': limited('sync', withUser(getDeps, ...))`. Returns the same
+ * handler, marked. (Generic over the handler so this module need not import the router's types.)
  */
-export function limited(cls: RouteLimit, route: Route): Route {
-  const wrapped: Limited = (req, res, ctx) => route(req, res, ctx);
+export function limited<R extends (...args: never[]) => Promise<void>>(cls: RouteLimit, route: R): R {
+  const wrapped = ((...args: Parameters<R>) => route(...args)) as R;
   Object.defineProperty(wrapped, LIMIT, { value: cls, enumerable: false });
   return wrapped;
 }
 
-export const limitOf = (route: Route): RouteLimit => (route as Limited)[LIMIT] ?? 'default';
+export const limitOf = (route: object): RouteLimit => (route as { [LIMIT]?: RouteLimit })[LIMIT] ?? 'default';
 
 /** How long the shared counter may take before the request goes ahead unlimited (fail open). */
 export const LIMITER_DEADLINE_MS = 1_500;

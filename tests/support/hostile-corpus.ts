@@ -30,7 +30,8 @@ export const HOSTILE_STRINGS: readonly HostileString[] = [
   // Prototype pollution keys as values
   s('__proto__', '__proto__', false),
   s('constructor', 'constructor', false),
-  s('proto path', '__proto__.polluted'),
+  // An identifier-like unknown key is named back as the unknown field; that is its name, not a value.
+  s('proto path', '__proto__.polluted', false),
   // Size and encoding
   s('long 10k', 'A'.repeat(10_000), false),
   s('long 300 unicode', 'ह'.repeat(300), false),

@@ -204,6 +204,18 @@ describe('bodies', () => {
     const res = await call('/items/%E0%A4%A');
     expect([400, 404]).toContain(res.status);
   });
+
+  it.each([
+    ['an encoded slash', 'users%2Fother%2Fconsents%2Fx'],
+    ['a backslash', '..%5Cwin.ini'],
+    ['a reserved name', '__proto__'],
+    ['a control character', 'a%00b'],
+    ['an over-long id', 'a'.repeat(129)],
+  ])('refuses %s as a path id with 400 naming the parameter', async (_label, id) => {
+    const res = await call(`/items/${id}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { problems: [{ field: 'id' }] } });
+  });
 });
 
 describe('error bodies name fields, never values', () => {
