@@ -84,8 +84,13 @@ describe('Pub/Sub push to event functions (emulators)', () => {
     expect((await db.doc('users/user-push01/syncRuns/run-push01').get()).get('error.code')).toBe('FI.NOT_CONNECTED');
     await eventually(async () => ((await auditCount('user-push01')) === 1 ? true : undefined), 10_000, 'the audit entry');
     // The handler saw a CloudEvent whose id came from the Pub/Sub message.
-    const handled = logs.lines().find((l) => l.message === 'event handled' && l.function === 'fiSync');
-    expect(String(handled?.eventId)).toMatch(new RegExp(`-${messageId}$`));
+    // (The run is recorded before the wrapper logs completion: wait for that line.)
+    const handled = await eventually(
+      async () => logs.lines().find((l) => l.message === 'event handled' && l.function === 'fiSync' && String(l.eventId).endsWith(`-${messageId}`)),
+      10_000,
+      'the handled line',
+    );
+    expect(String(handled.eventId)).toMatch(new RegExp(`^[0-9a-f]{8}-${messageId}$`));
   });
 
   it('has exactly one effect when the same event is delivered 5 times concurrently', async () => {
