@@ -118,7 +118,7 @@ describe('Pub/Sub push to event functions (emulators)', () => {
   ])('acknowledges, logs and ignores a payload that is %s', async (_label, payload) => {
     const messageId = `m-bad-${Math.random().toString(36).slice(2)}`;
     expect(await deliver(payload, messageId)).toBe(204);
-    const line = logs.lines().find((l) => l.message === 'event dropped: malformed payload' && String(l.eventId) === messageId);
+    const line = await eventually(async () => logs.lines().find((l) => l.message === 'event dropped: malformed payload' && String(l.eventId) === messageId), 5_000, 'the drop line');
     expect(line).toMatchObject({ severity: 'WARNING', errorCode: 'EVENT.MALFORMED', function: 'fiSync' });
     expect(await auditCount('user-bad001')).toBe(0);
     expect((await db.collection('users/user-bad001/syncRuns').get()).size).toBe(0);
