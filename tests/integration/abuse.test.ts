@@ -11,6 +11,7 @@ import { freePort } from '../../dev/processes.js';
 import { testProjectId, useEmulatorEnv } from '../support/emulator-env.js';
 import { DEEP_JSON, HOSTILE_STRINGS, LEAK_PATTERNS, MALFORMED_JSON, UNKNOWN_FIELDS, WRONG_TYPES, type HostileString } from '../support/hostile-corpus.js';
 import { captureStdout } from '../support/log-capture.js';
+import { oidcEnv } from '../support/fixtures.js';
 
 /**
  * Abuse (OWASP API8/API4; "bad input gets a 4xx naming the field, never a 500"), over EVERY
@@ -117,13 +118,7 @@ beforeAll(async () => {
   const port = await freePort();
   useEmulatorEnv(projectId, {
     FI_MCP_URL: fi.mcpUrl,
-    OIDC_ISSUER: oidc.issuer,
-    OIDC_AUTHORIZATION_ENDPOINT: oidc.authorizationEndpoint,
-    OIDC_TOKEN_ENDPOINT: oidc.tokenEndpoint,
-    OIDC_CERTS_URL: oidc.pemCertsUrl,
-    OIDC_CLIENT_ID: 'ffai-local-client',
-    OIDC_REDIRECT_URI: `http://127.0.0.1:${port}/auth/google/callback`,
-    OAUTH_CLIENT_SECRET: 'local-only-not-a-secret',
+    ...oidcEnv(oidc, port),
     MAX_BODY_BYTES: String(MAX_BODY),
     // As on Cloud Functions (and `npm start`): the framework's own error pages carry no stack.
     NODE_ENV: 'production',

@@ -14,6 +14,7 @@ import { testProjectId, useEmulatorEnv } from '../support/emulator-env.js';
 import { loginAs } from '../support/fi-dev.js';
 import { captureStdout } from '../support/log-capture.js';
 import { Browser } from '../support/stack.js';
+import { oidcEnv } from '../support/fixtures.js';
 
 /**
  * Broken object-level authorisation (OWASP API1), as a table over EVERY route of the HTTP
@@ -68,13 +69,7 @@ beforeAll(async () => {
   const port = await freePort();
   const env = useEmulatorEnv(projectId, {
     FI_MCP_URL: fi.mcpUrl,
-    OIDC_ISSUER: oidc.issuer,
-    OIDC_AUTHORIZATION_ENDPOINT: oidc.authorizationEndpoint,
-    OIDC_TOKEN_ENDPOINT: oidc.tokenEndpoint,
-    OIDC_CERTS_URL: oidc.pemCertsUrl,
-    OIDC_CLIENT_ID: 'ffai-local-client',
-    OIDC_REDIRECT_URI: `http://127.0.0.1:${port}/auth/google/callback`,
-    OAUTH_CLIENT_SECRET: 'local-only-not-a-secret',
+    ...oidcEnv(oidc, port),
     // Rate limits are tested in rate-limit.test.ts; keep them out of the way here.
     RATE_LIMIT_DEFAULT: '100000,100000,60',
     RATE_LIMIT_SIGNIN: '100000,100000,60',

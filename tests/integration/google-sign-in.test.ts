@@ -6,6 +6,7 @@ import { startOidcServer, type OidcServer } from '../../dev/oidc-server.js';
 import { FirestoreSessionStore } from '../../shared/adapters/firestore/firestore-session.store.js';
 import { testFirestore, testProjectId, useEmulatorEnv } from '../support/emulator-env.js';
 import { ManualClock } from '../support/in-memory.js';
+import { oidcEnv } from '../support/fixtures.js';
 
 /**
  * Google sign-in, end to end over real HTTP: our `auth` function (in-process, on the
@@ -25,13 +26,7 @@ beforeAll(async () => {
   oidc = await startOidcServer({ port: 0 });
   const port = await freePort();
   useEmulatorEnv(projectId, {
-    OIDC_ISSUER: oidc.issuer,
-    OIDC_AUTHORIZATION_ENDPOINT: oidc.authorizationEndpoint,
-    OIDC_TOKEN_ENDPOINT: oidc.tokenEndpoint,
-    OIDC_CERTS_URL: oidc.pemCertsUrl,
-    OIDC_CLIENT_ID: 'ffai-local-client',
-    OIDC_REDIRECT_URI: `http://127.0.0.1:${port}/auth/google/callback`,
-    OAUTH_CLIENT_SECRET: 'local-only-not-a-secret',
+    ...oidcEnv(oidc, port),
     FRONTEND_URL: FRONTEND,
     AUTH_REDIRECT_PATHS: '/,/app',
     // Many sign-ins from one address in a few seconds: lift the sign-in limit for this file

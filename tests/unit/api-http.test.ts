@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { http } from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeps, type Deps } from '../../functions/deps.js';
 import { api } from '../../functions/http/api.http.js';
@@ -10,6 +8,7 @@ import { router } from '../../functions/platform/http.js';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
 import { AppError } from '../../shared/domain/errors.js';
 import type { DependencyHealth, HealthProbe } from '../../shared/ports/health.js';
+import { PRODUCTION_ENV, serveRegistered } from '../support/fixtures.js';
 
 /** Handlers through the functions framework's own server, over real HTTP on loopback. */
 const config = loadConfig({ APP_ENV: 'test', GCP_PROJECT_ID: 'demo-unit-api', FIRESTORE_EMULATOR_HOST: '127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:2', LOG_FORMAT: 'json' });
@@ -24,12 +23,7 @@ let probes: HealthProbe[] = [];
 const deps: Deps = { ...createDeps(config, { logStream }), healthProbes: async () => probes };
 
 const servers: Array<{ close: () => void }> = [];
-async function serve(name: string): Promise<string> {
-  const server = getTestServer(name);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = (name: string): Promise<string> => serveRegistered(name, servers);
 
 let apiUrl: string;
 let routerUrl: string;
@@ -79,17 +73,7 @@ describe('GET /health', () => {
 
 describe('POST /auth/dev/login', () => {
   it.each([
-    [
-      'production',
-      {
-        APP_ENV: 'production',
-        GCP_PROJECT_ID: 'ffai-prod-123',
-        KMS_KEY_NAME: 'projects/ffai-prod-123/locations/asia-south1/keyRings/ffai/cryptoKeys/secrets',
-        OIDC_CLIENT_ID: 'client-123.apps.googleusercontent.com',
-        OIDC_REDIRECT_URI: 'https://app.example.com/auth/google/callback',
-        FRONTEND_URL: 'https://app.example.com',
-      },
-    ],
+    ['production', PRODUCTION_ENV],
   ])('does not exist in %s mode (404), whatever the body', async (_label, env) => {
     const prodDeps = createDeps(loadConfig(env), { logStream });
     http(`authProd`, auth(() => prodDeps));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../shared/config/config.js';
+import { PRODUCTION_ENV } from '../support/fixtures.js';
 
 const local = {
   APP_ENV: 'local',
@@ -8,14 +9,7 @@ const local = {
   FIRESTORE_EMULATOR_HOST: '127.0.0.1:8180',
   PUBSUB_EMULATOR_HOST: '127.0.0.1:8185',
 };
-const production = {
-  APP_ENV: 'production',
-  GCP_PROJECT_ID: 'ffai-prod-123',
-  KMS_KEY_NAME: 'projects/ffai-prod-123/locations/asia-south1/keyRings/ffai/cryptoKeys/secrets',
-  OIDC_CLIENT_ID: 'client-123.apps.googleusercontent.com',
-  OIDC_REDIRECT_URI: 'https://app.example.com/auth/google/callback',
-  FRONTEND_URL: 'https://app.example.com',
-};
+const production = PRODUCTION_ENV;
 
 const problemsOf = (env: Record<string, string | undefined>): string[] => {
   try {

@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { http } from '@google-cloud/functions-framework';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDeps, type Deps } from '../../functions/deps.js';
 import { router, safeProblems } from '../../functions/platform/http.js';
@@ -10,20 +8,15 @@ import { clientIp, SECURITY_HEADERS } from '../../functions/platform/security.js
 import { loadConfig } from '../../shared/config/config.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { decide, rollWindow, type RateLimitCheck, type RateLimitDecision, type RateLimiter, type WindowState } from '../../shared/ports/rate-limiter.js';
+import { PRODUCTION_ENV } from '../support/fixtures.js';
+import { serveRegistered } from '../support/fixtures.js';
 
 /**
  * The HTTP shell through the functions framework's own server: headers, CORS, CSRF, body
  * limits, JSON-only bodies, path decoding and rate limits (with a typed in-memory limiter
  * and a controllable clock; the Firestore one is tested on the emulator).
  */
-const production = {
-  APP_ENV: 'production',
-  GCP_PROJECT_ID: 'ffai-prod-123',
-  KMS_KEY_NAME: 'projects/ffai-prod-123/locations/asia-south1/keyRings/ffai/cryptoKeys/secrets',
-  OIDC_CLIENT_ID: 'client-123.apps.googleusercontent.com',
-  OIDC_REDIRECT_URI: 'https://app.example.com/auth/google/callback',
-  FRONTEND_URL: 'https://app.example.com',
-};
+const production = PRODUCTION_ENV;
 const base = { APP_ENV: 'test', GCP_PROJECT_ID: 'demo-unit-shell', FIRESTORE_EMULATOR_HOST: '127.0.0.1:1', PUBSUB_EMULATOR_HOST: '127.0.0.1:2', LOG_FORMAT: 'json' };
 const config = loadConfig({ ...base, CORS_ORIGINS: 'https://app.example.com', MAX_BODY_BYTES: '2048', TRUSTED_PROXY_HOPS: '1', RATE_LIMIT_DEFAULT: '3,5,60', RATE_LIMIT_SYNC: '1,100,3600' });
 const logStream = new PassThrough().resume();
@@ -52,12 +45,7 @@ const deps: Deps = { ...createDeps(config, { clock, logStream }), rateLimiter: a
 let url: string;
 let legacyUrl: string;
 const servers: Array<{ close: () => void }> = [];
-async function serve(name: string): Promise<string> {
-  const server = getTestServer(name);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  servers.push(server);
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+const serve = (name: string): Promise<string> => serveRegistered(name, servers);
 
 const routes = {
   'GET /items': async (_req, res) => void res.json({ items: [] }),
