@@ -29,9 +29,9 @@ beforeAll(async () => {
   ports = await freePorts();
 });
 
-afterAll(() => {
+afterAll(async () => {
   // Only if a test failed half-way: end what this file started, by its group id.
-  killStack(first);
+  await killStack(first);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -79,14 +79,23 @@ export async function stopStack(stack: Stack): Promise<number | NodeJS.Signals |
   return stack.exited;
 }
 
-/** Last resort for a test that failed half-way: end the group this test started. */
-export function killStack(stack: Stack | undefined): void {
+/**
+ * For a test that failed half-way: Ctrl-C first, so the stack stops its emulators (they run
+ * in process groups of their own, which a SIGKILL of this group would orphan), then SIGKILL
+ * if it is still there after 15 s.
+ */
+export async function killStack(stack: Stack | undefined): Promise<void> {
   if (!stack || stack.proc.exitCode !== null || stack.proc.signalCode !== null) return;
-  try {
-    process.kill(-stack.proc.pid!, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-stack.proc.pid!, sig);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGINT');
+  const stopped = await Promise.race([stack.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 15_000))]);
+  if (!stopped) signal('SIGKILL');
 }
 
 /** A tiny cookie-keeping HTTP client, as a browser on the PWA's origin would be. */
