@@ -1,13 +1,7 @@
 import { SyncRequestedV1 } from '../../shared/contracts/events.js';
 import { runFiSync } from '../../shared/usecases/run-fi-sync.usecase.js';
 import type { GetDeps } from '../deps.js';
-import { eventFunction, type EventRuntime } from '../platform/event-function.js';
-
-/** Builds what every event function needs from the process's dependencies. */
-export const eventRuntime = (getDeps: GetDeps) => async (): Promise<EventRuntime> => {
-  const deps = getDeps();
-  return { log: await deps.logger(), idempotency: await deps.idempotency(), clock: deps.clock, maxAgeMs: deps.config.eventMaxAgeMs };
-};
+import { eventFunction, eventRuntime } from '../platform/event-function.js';
 
 /** `fiSync`: triggered by `fi-sync-requested-v1`; one sync per (uid, runId). */
 export const fiSync = (getDeps: GetDeps) =>

@@ -1,6 +1,5 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { GrantConsentBody } from '../../shared/contracts/consents.js';
-import { publicConnection } from '../../shared/contracts/documents.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { checkHealth } from '../../shared/usecases/check-health.usecase.js';
 import { grantConsent, revokeConsent } from '../../shared/usecases/consents.usecase.js';
@@ -80,4 +79,3 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
   );
 }
 
-export { publicConnection };

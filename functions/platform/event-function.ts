@@ -1,9 +1,10 @@
 import type { z } from 'zod';
-import { AppError, isAppError } from '../../shared/domain/errors.js';
+import { isAppError } from '../../shared/domain/errors.js';
 import type { Clock } from '../../shared/ports/clock.js';
 import type { ClaimRequest, IdempotencyStore } from '../../shared/ports/idempotency.js';
 import type { Logger } from '../../shared/ports/logger.js';
 import { decodePubSubEvent, type IncomingCloudEvent } from './cloud-event.js';
+import type { GetDeps } from '../deps.js';
 import { reportStartupFailure } from './startup.js';
 
 /** What every event function needs from the composition root. */
@@ -136,4 +137,9 @@ export function eventFunction<S extends z.ZodType>(
   };
 }
 
-export { AppError };
+
+/** What every event function needs, from the process's dependencies (built on first event). */
+export const eventRuntime = (getDeps: GetDeps) => async (): Promise<EventRuntime> => {
+  const deps = getDeps();
+  return { log: await deps.logger(), idempotency: await deps.idempotency(), clock: deps.clock, maxAgeMs: deps.config.eventMaxAgeMs };
+};

@@ -18,7 +18,6 @@ import { buildReadModels, snapshotOf } from './read-models.js';
 import { eraseFiData } from './erase-fi-data.usecase.js';
 import { FI_SESSION_PURPOSE, rethrowUnlessPermanent } from './fi-session.js';
 
-export { FI_SESSION_PURPOSE };
 
 export interface RunFiSyncDeps {
   readonly syncRuns: SyncRunRepo;

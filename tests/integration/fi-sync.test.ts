@@ -15,7 +15,8 @@ import { FI_TOOLS, parseFiDocument, type FiTool } from '../../shared/contracts/f
 import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { FiConnectionState, FiSession, FiSource, FiToolOutcome } from '../../shared/ports/fi-source.js';
 import { grantConsent } from '../../shared/usecases/consents.usecase.js';
-import { FI_SESSION_PURPOSE, runFiSync, type RunFiSyncDeps } from '../../shared/usecases/run-fi-sync.usecase.js';
+import { FI_SESSION_PURPOSE } from '../../shared/usecases/fi-session.js';
+import { runFiSync, type RunFiSyncDeps } from '../../shared/usecases/run-fi-sync.usecase.js';
 import { testFirestore, testProjectId } from '../support/emulator-env.js';
 import { ManualClock, MemoryLogger } from '../support/in-memory.js';
 
