@@ -18,7 +18,6 @@ export const PERSONAS: readonly string[] = readdirSync(PERSONA_ROOT)
   .sort();
 
 /** The raw JSON of a persona file, or undefined when the file is missing. Walk it by hand. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const rawPersona = (phone: string, tool: FiTool): any => {
   const file = join(PERSONA_ROOT, phone, `${tool}.json`);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
