@@ -74,7 +74,7 @@ async function sessionCheckCost(requests: number): Promise<{ real: number; trust
     const sessions = await deps.sessions();
     const { token } = await sessions.create('bench-user-01', new Date(), deps.sessionPolicy);
     const data: FinancialData = { committedGen: 1, sources: {}, accounts: [], holdings: [], netWorth: null, creditReport: null, epf: null };
-    await (await deps.financial()).commit('bench-user-01', { gen: 1, data, views: buildReadModels(data, new Date()), snapshot: null });
+    await (await deps.financial()).commit('bench-user-01', { gen: 1, data, views: buildReadModels(data, new Date(), []), snapshot: null });
 
     const trusted: SessionStore = {
       ...sessions,

@@ -14,4 +14,5 @@ export const HttpRoutes: ReadonlyArray<{ readonly prefix: string; readonly fn: s
 
 export const EventTriggers: ReadonlyArray<{ readonly fn: string; readonly topic: TopicName }> = [
   { fn: 'fiSync', topic: Topics.syncRequested },
+  { fn: 'netWorthRollup', topic: Topics.netWorthRollup },
 ];

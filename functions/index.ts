@@ -2,9 +2,11 @@
 import { cloudEvent, http } from '@google-cloud/functions-framework';
 import { getDeps } from './deps.js';
 import { fiSync } from './events/fi-sync.event.js';
+import { netWorthRollup } from './events/net-worth-rollup.event.js';
 import { api } from './http/api.http.js';
 import { auth } from './http/auth.http.js';
 
 http('api', api(getDeps));
 http('auth', auth(getDeps));
 cloudEvent('fiSync', fiSync(getDeps));
+cloudEvent('netWorthRollup', netWorthRollup(getDeps));

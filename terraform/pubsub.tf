@@ -16,7 +16,7 @@ locals {
   topic_publishers = {
     "fi-sync-requested-v1"  = ["api"]            # a user asks for a sync
     "fi-sync-completed-v1"  = ["fi_sync"]        # the sync run's outcome
-    "networth-rollup-v1"    = ["fi_sync"]        # one user's rollup after a sync (the monthly run comes from Scheduler)
+    "networth-rollup-v1"    = ["fi_sync", "networth_rollup"] # after a sync; the monthly run (Scheduler) fans out per user
     "insights-requested-v1" = ["api", "fi_sync"] # on demand, and after a sync (the weekly run comes from Scheduler)
   }
 

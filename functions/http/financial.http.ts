@@ -1,7 +1,9 @@
 import type { Request } from '@google-cloud/functions-framework';
 import { NetWorthQuery, TransactionsQuery } from '../../shared/contracts/financial-api.js';
 import { parseWith } from '../../shared/contracts/validation.js';
+import { netWorthSeries } from '../../shared/domain/analytics/net-worth-history.js';
 import type { ViewName } from '../../shared/ports/financial-store.js';
+import { istDate } from '../../shared/usecases/read-models.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
 import type { RouteTable } from '../platform/http.js';
@@ -10,7 +12,8 @@ import type { RouteTable } from '../platform/http.js';
 const queryOf = (req: Request): Record<string, unknown> =>
   Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 
-const PERIOD_DAYS: Record<string, number> = { '1m': 31, '3m': 92, '6m': 183, '1y': 366 };
+/** Daily snapshots read for a series: a year and a little; older history comes from the monthly rollups. */
+const DAILY_LIMIT = 400;
 
 /**
  * `/api/financial/*` read models: each request reads one precomputed view document (the
@@ -53,22 +56,13 @@ export const financialRoutes = (getDeps: GetDeps): RouteTable => {
       });
       res.json(page);
     }),
+    'GET /api/financial/analytics': view('analytics', { returns: null, stocks: null, allocation: null, cashFlow: null, credit: null, debt: null, epf: null }),
     'GET /api/financial/net-worth': withUser(getDeps, async (req, res, ctx) => {
       const q = parseWith(NetWorthQuery, queryOf(req), 'query');
       const deps = getDeps();
-      const all = await (await deps.financial()).snapshots(ctx.user.uid, 400);
-      const days = PERIOD_DAYS[q.period];
-      const since = days ? new Date(deps.clock.now().getTime() - days * 86_400_000).toISOString().slice(0, 10) : '';
-      const series = all.filter((s) => s.date >= since);
-      const first = series[0];
-      const last = series[series.length - 1];
-      const change = first && last ? last.netWorthPaise - first.netWorthPaise : null;
-      res.json({
-        period: q.period,
-        series,
-        changePaise: change,
-        changePercent: change !== null && first && first.netWorthPaise !== 0 ? Math.round((change / Math.abs(first.netWorthPaise)) * 10_000) / 100 : null,
-      });
+      const store = await deps.financial();
+      const [daily, monthly] = await Promise.all([store.snapshots(ctx.user.uid, DAILY_LIMIT), store.monthlyRollups(ctx.user.uid)]);
+      res.json(netWorthSeries(q.period, istDate(deps.clock.now()), daily, monthly));
     }),
   };
 };

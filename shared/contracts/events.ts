@@ -32,10 +32,14 @@ export const SyncCompletedV1 = z.object({
 });
 export type SyncCompletedV1 = z.infer<typeof SyncCompletedV1>;
 
-/** From Cloud Scheduler (no uid: all users) or after a sync (one user). */
+/**
+ * From Cloud Scheduler (`{}`: every user, for the month just ended), from that fan-out
+ * (`{uid, month}`: one user's month) or after a sync (`{uid, runId}`: one user, every month).
+ */
 export const NetWorthRollupV1 = z.object({
   uid: uid.optional(),
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM').optional(),
+  runId: runId.optional(),
 });
 export type NetWorthRollupV1 = z.infer<typeof NetWorthRollupV1>;
 

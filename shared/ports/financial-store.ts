@@ -1,4 +1,5 @@
 import type { FiTool } from '../contracts/fi.js';
+import type { DailySnapshot, MonthlyRollup } from '../domain/analytics/net-worth-history.js';
 import type { Account, CreditReportSummary, EpfResult, Holding, NetWorthSummary, Transaction } from '../domain/fi/types.js';
 
 /** How one source fared in the last sync that touched it. */
@@ -23,17 +24,11 @@ export interface FinancialData {
 }
 
 /** The precomputed read models, one document each under `users/{uid}/views/{name}`. */
-export type ViewName = 'overview' | 'assets' | 'liabilities' | 'credit' | 'epf';
+export type ViewName = 'overview' | 'assets' | 'liabilities' | 'credit' | 'epf' | 'analytics';
 export type Views = Readonly<Record<ViewName, Record<string, unknown>>>;
 
-export interface NetWorthSnapshot {
-  /** `YYYY-MM-DD` (IST): one snapshot a day, the last sync of the day wins. */
-  readonly date: string;
-  readonly at: string;
-  readonly netWorthPaise: number;
-  readonly totalAssetsPaise: number;
-  readonly totalLiabilitiesPaise: number;
-}
+/** `YYYY-MM-DD` (IST): one snapshot a day, the last sync of the day wins. */
+export type NetWorthSnapshot = DailySnapshot;
 
 /** One generation to make visible at once. */
 export interface Commit {
@@ -79,5 +74,15 @@ export interface FinancialStore {
   erase(uid: string, tools: readonly FiTool[]): Promise<void>;
   view(uid: string, name: ViewName): Promise<Record<string, unknown> | null>;
   transactions(uid: string, query: TransactionQuery): Promise<TransactionPage>;
+  /** The latest `limit` daily snapshots, oldest first. */
   snapshots(uid: string, limit: number): Promise<NetWorthSnapshot[]>;
+  /**
+   * Every transaction of generation `maxGen` or older (committed, or staged by the run
+   * about to commit `maxGen`), all sources, without their storage fields.
+   */
+  allTransactions(uid: string, maxGen: number): Promise<Transaction[]>;
+  /** Monthly net-worth rollups (`netWorthMonthly/{YYYY-MM}`), oldest first. */
+  monthlyRollups(uid: string): Promise<MonthlyRollup[]>;
+  /** Writes rollups whose content changed; returns how many were written. Idempotent. */
+  saveMonthlyRollups(uid: string, rollups: readonly MonthlyRollup[]): Promise<number>;
 }

@@ -43,4 +43,6 @@ export interface UserRepo {
   ensure(uid: string, profile: { email: string; createdAt: string }): Promise<boolean>;
   /** Creates or updates a user signed in with an identity provider, keyed by (issuer, subject). */
   upsertFederated(uid: string, profile: { issuer: string; subject: string; email: string; name?: string; at: string }): Promise<{ created: boolean }>;
+  /** User ids in id order, after `after` (exclusive), at most `limit`: for jobs over every user. */
+  listIds(after: string | null, limit: number): Promise<string[]>;
 }

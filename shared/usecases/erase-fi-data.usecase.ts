@@ -11,5 +11,6 @@ export async function eraseFiData(deps: { store: FinancialStore; clock: Clock },
   if (!tools.length) return;
   await deps.store.erase(uid, tools);
   const data = await deps.store.read(uid);
-  await deps.store.commit(uid, { gen: data.committedGen, data, views: buildReadModels(data, deps.clock.now()), snapshot: null });
+  const transactions = await deps.store.allTransactions(uid, data.committedGen);
+  await deps.store.commit(uid, { gen: data.committedGen, data, views: buildReadModels(data, deps.clock.now(), transactions), snapshot: null });
 }

@@ -1,4 +1,6 @@
 import { FI_TOOLS } from '../contracts/fi.js';
+import { buildAnalytics } from '../domain/analytics/analytics.js';
+import type { Transaction } from '../domain/fi/types.js';
 import type { FinancialData, NetWorthSnapshot, Views } from '../ports/financial-store.js';
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -10,7 +12,7 @@ export const istDate = (d: Date): string => new Date(d.getTime() + 330 * 60_000)
  * The read models a PWA shows, precomputed from one committed generation so each request
  * reads one document. Amounts are integer paise; every view says when its data is from.
  */
-export function buildReadModels(data: FinancialData, now: Date): Views {
+export function buildReadModels(data: FinancialData, now: Date, transactions: readonly Transaction[]): Views {
   const generatedAt = now.toISOString();
   const sources = Object.fromEntries(
     FI_TOOLS.map((tool) => {
@@ -65,7 +67,20 @@ export function buildReadModels(data: FinancialData, now: Date): Views {
     totalBalancePaise: data.epf?.totalBalancePaise ?? null,
     dormantAccounts: (data.epf?.accounts ?? []).filter((a) => a.dormant).length,
   };
-  return { overview, assets, liabilities, credit, epf };
+  const analytics = { generatedAt, ...buildAnalytics({ ...data, transactions, asOf: valuationDate(data, now) }) };
+  return { overview, assets, liabilities, credit, epf, analytics };
+}
+
+/**
+ * The day the analytics value things on (XIRR's terminal date, ages, periods): the latest
+ * balance date Fi reports for the accounts, else the day of the sync (IST). Using Fi's date
+ * keeps our returns comparable with Fi's own, which are computed on that day.
+ */
+export function valuationDate(data: Pick<FinancialData, 'accounts'>, now: Date): string {
+  const dates = data.accounts.map((a) => a.asOf).filter((d): d is string => typeof d === 'string' && !Number.isNaN(Date.parse(d)));
+  const latest = dates.sort().at(-1);
+  const today = istDate(now);
+  return latest && istDate(new Date(latest)) <= today ? istDate(new Date(latest)) : today;
 }
 
 /** The day's net-worth snapshot, when net worth is known. */

@@ -150,8 +150,18 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
 
   const data: FinancialData = { committedGen: gen, sources: states, ...next };
   const now = deps.clock.now();
-  written += (await deps.store.commit(uid, { gen, data, views: buildReadModels(data, now), snapshot: snapshotOf(data, now) })).written;
+  const transactions = await deps.store.allTransactions(uid, gen);
+  const snapshot = snapshotOf(data, now);
+  written += (await deps.store.commit(uid, { gen, data, views: buildReadModels(data, now, transactions), snapshot })).written;
   run = { ...run, documentsWritten: written };
+  if (snapshot) {
+    try {
+      await deps.bus.publish(Topics.netWorthRollup, { uid, runId });
+    } catch (e) {
+      // The monthly run catches up; the snapshot itself is committed.
+      deps.log.warn('could not publish the net-worth rollup', { runId, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
 
   // A consent revoked while we were fetching wins: erase what this run brought in for it.
   const stillGranted = grantedTools(await deps.consents.list(uid), deps.clock.now());

@@ -10,15 +10,15 @@ import { FirestoreConnectionRepo } from '../../shared/adapters/firestore/firesto
 import { FirestoreConsentRepo } from '../../shared/adapters/firestore/firestore-consent.repo.js';
 import { FirestoreFinancialStore } from '../../shared/adapters/firestore/firestore-financial.store.js';
 import { FirestoreSyncRunRepo } from '../../shared/adapters/firestore/firestore-sync-run.repo.js';
-import type { TopicName, TopicPayload } from '../../shared/contracts/events.js';
 import { FI_TOOLS, parseFiDocument, type FiTool } from '../../shared/contracts/fi.js';
-import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { FiConnectionState, FiSession, FiSource, FiToolOutcome } from '../../shared/ports/fi-source.js';
 import { grantConsent } from '../../shared/usecases/consents.usecase.js';
 import { FI_SESSION_PURPOSE } from '../../shared/usecases/fi-session.js';
 import { runFiSync, type RunFiSyncDeps } from '../../shared/usecases/run-fi-sync.usecase.js';
+import { buildAnalytics } from '../../shared/domain/analytics/analytics.js';
 import { testFirestore, testProjectId } from '../support/emulator-env.js';
-import { ManualClock, MemoryLogger } from '../support/in-memory.js';
+import { personaInput } from '../support/persona-data.js';
+import { ManualClock, MemoryLogger, RecordingBus } from '../support/in-memory.js';
 
 /**
  * The sync use case against the real Firestore emulator, with a typed FiSource that serves
@@ -44,14 +44,6 @@ class PersonaFiSource implements FiSource {
   }
   async connectionState(): Promise<FiConnectionState> {
     return { status: 'connected' };
-  }
-}
-
-class RecordingBus implements EventBus {
-  readonly published: Array<{ topic: string; payload: unknown }> = [];
-  async publish<T extends TopicName>(topic: T, payload: TopicPayload<T>): Promise<string> {
-    this.published.push({ topic, payload });
-    return String(this.published.length);
   }
 }
 
@@ -120,7 +112,22 @@ describe('runFiSync (Firestore emulator)', () => {
     const accountsAfter = (await db.collection(`users/${uid}/accounts`).get()).docs;
     expect(accountsAfter.length).toBe(accountsBefore.size);
     for (const d of accountsAfter) expect(d.updateTime.toMillis(), d.id).toBe(accountsBefore.get(d.id));
-    expect(bus.published.map((p) => p.topic)).toEqual(['fi-sync-completed-v1', 'fi-sync-completed-v1']);
+    // Each sync wrote the day's snapshot, so each asks for that user's net-worth rollup.
+    expect(bus.published).toEqual([
+      { topic: 'networth-rollup-v1', payload: { uid, runId: 'run-first1' } },
+      { topic: 'fi-sync-completed-v1', payload: expect.objectContaining({ uid, runId: 'run-first1' }) },
+      { topic: 'networth-rollup-v1', payload: { uid, runId: 'run-second' } },
+      { topic: 'fi-sync-completed-v1', payload: expect.objectContaining({ uid, runId: 'run-second' }) },
+    ]);
+  });
+
+  it('commits the analytics view with the generation, computed from every transaction of it', async () => {
+    expect((await runFiSync(deps, uid, 'run-analyt', clock.now().toISOString())).status).toBe('succeeded');
+    const view = (await db.doc(`users/${uid}/views/analytics`).get()).data();
+    // The persona's balances are dated 2026-11-20: that is the valuation day, as in Fi's own XIRR.
+    const expected = JSON.parse(JSON.stringify(buildAnalytics(personaInput('2222222222', '2026-11-20'))));
+    expect(view).toEqual({ generatedAt: clock.now().toISOString(), ...expected });
+    expect(view?.['returns']).toBeTruthy();
   });
 
   it('leaves a failed source’s previous data in place and reports the run as partial', async () => {
@@ -147,7 +154,7 @@ describe('runFiSync (Firestore emulator)', () => {
     const again = await runFiSync(deps, uid, 'run-twice1', clock.now().toISOString());
     expect(again.status).toBe('succeeded');
     expect(fi.calls.length).toBe(calls);
-    expect(bus.published).toHaveLength(1);
+    expect(bus.published.map((p) => p.topic)).toEqual(['networth-rollup-v1', 'fi-sync-completed-v1']);
   });
 
   it('fetches only consented sources, and empties a source Fi reports as not connected', async () => {

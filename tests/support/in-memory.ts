@@ -1,4 +1,6 @@
+import type { TopicName, TopicPayload } from '../../shared/contracts/events.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { EventBus } from '../../shared/ports/event-bus.js';
 import type { ClaimOutcome, ClaimRequest, IdempotencyStore } from '../../shared/ports/idempotency.js';
 import type { LogFields, Logger } from '../../shared/ports/logger.js';
 
@@ -70,5 +72,14 @@ export class MemoryLogger implements Logger {
   }
   child(fields: LogFields): Logger {
     return new MemoryLogger(this.lines, { ...this.bound, ...fields });
+  }
+}
+
+/** An EventBus that records what was published, in order. */
+export class RecordingBus implements EventBus {
+  readonly published: Array<{ topic: string; payload: unknown }> = [];
+  async publish<T extends TopicName>(topic: T, payload: TopicPayload<T>): Promise<string> {
+    this.published.push({ topic, payload });
+    return String(this.published.length);
   }
 }

@@ -1,6 +1,7 @@
 import type { DocumentReference, Firestore, Query, WriteBatch } from '@google-cloud/firestore';
 import type { FiTool } from '../../contracts/fi.js';
 import { AppError } from '../../domain/errors.js';
+import type { MonthlyRollup } from '../../domain/analytics/net-worth-history.js';
 import type { Account, CreditReportSummary, EpfAccount, EpfResult, Holding, NetWorthSummary, Transaction } from '../../domain/fi/types.js';
 import type {
   Commit,
@@ -127,7 +128,7 @@ export class FirestoreFinancialStore implements FinancialStore {
     const u = this.user(uid);
     const targets: Query[] = [];
     for (const tool of tools) {
-      if (tool === 'fetch_net_worth') targets.push(u.collection('accounts'), u.collection('holdings'), u.collection('netWorth'));
+      if (tool === 'fetch_net_worth') targets.push(u.collection('accounts'), u.collection('holdings'), u.collection('netWorth'), u.collection('netWorthMonthly'));
       else if (tool === 'fetch_credit_report') targets.push(u.collection('creditReports'));
       else if (tool === 'fetch_epf_details') targets.push(u.collection('epf'));
       else targets.push(u.collection('transactions').where('source', '==', tool));
@@ -198,6 +199,31 @@ export class FirestoreFinancialStore implements FinancialStore {
   async snapshots(uid: string, limit: number): Promise<NetWorthSnapshot[]> {
     const snap = await this.user(uid).collection('netWorth').orderBy('date', 'desc').limit(limit).get();
     return snap.docs.map((d) => d.data() as NetWorthSnapshot).reverse();
+  }
+
+  async allTransactions(uid: string, maxGen: number): Promise<Transaction[]> {
+    const snap = await this.user(uid).collection('transactions').get();
+    return snap.docs
+      .map((d) => d.data() as StoredTxn)
+      .filter((t) => t.gen <= maxGen)
+      .map(({ gen: _gen, source: _source, ...t }) => t);
+  }
+
+  async monthlyRollups(uid: string): Promise<MonthlyRollup[]> {
+    const snap = await this.user(uid).collection('netWorthMonthly').orderBy('month').get();
+    return snap.docs.map((d) => d.data() as MonthlyRollup);
+  }
+
+  async saveMonthlyRollups(uid: string, rollups: readonly MonthlyRollup[]): Promise<number> {
+    const col = this.user(uid).collection('netWorthMonthly');
+    const before = new Map((await col.get()).docs.map((d) => [d.id, stable(d.data())]));
+    const changed = rollups.filter((r) => before.get(r.month) !== stable(plain(r)));
+    for (let i = 0; i < changed.length; i += BATCH) {
+      const batch = this.db.batch();
+      for (const r of changed.slice(i, i + BATCH)) batch.set(col.doc(r.month), plain(r));
+      await batch.commit();
+    }
+    return changed.length;
   }
 }
 

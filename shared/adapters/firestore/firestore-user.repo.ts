@@ -1,4 +1,4 @@
-import type { Firestore } from '@google-cloud/firestore';
+import { FieldPath, type Firestore } from '@google-cloud/firestore';
 import type { UserRepo } from '../../ports/sessions.js';
 import { GrpcCode, grpcCode } from './client.js';
 
@@ -24,5 +24,11 @@ export class FirestoreUserRepo implements UserRepo {
       else tx.create(ref, { ...profile, createdAt: p.at });
       return { created: !snap.exists };
     });
+  }
+
+  async listIds(after: string | null, limit: number): Promise<string[]> {
+    let q = this.db.collection('users').orderBy(FieldPath.documentId()).select().limit(limit);
+    if (after) q = q.startAfter(after);
+    return (await q.get()).docs.map((d) => d.id);
   }
 }

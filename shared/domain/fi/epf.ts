@@ -61,6 +61,7 @@ export function normaliseEpf(doc: EpfInput): EpfResult {
           pensionPaise: readRupees(balance?.pension_balance),
           balancePaise,
           dormant: exitedOn !== undefined && balancePaise > 0,
+          uanIndex,
         }),
       );
     });

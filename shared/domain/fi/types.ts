@@ -221,6 +221,8 @@ export interface EpfAccount {
    * money is still parked there: worth transferring to the current account.
    */
   readonly dormant: boolean;
+  /** Position of its UAN in Fi's `uanAccounts` (and in `EpfResult.uans`), 0-based. */
+  readonly uanIndex: number;
 }
 
 export interface EpfUanSummary {
