@@ -13,6 +13,7 @@ import { router } from '../platform/http.js';
 import { limited } from '../platform/rate-limit.js';
 import { financialRoutes } from './financial.http.js';
 import { connectionRoutes } from './connections.http.js';
+import { simulateRoutes } from './simulate.http.js';
 
 /**
  * The `api` HTTP function: read models, connections, consents and simulations.
@@ -50,6 +51,7 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
       }),
 
       ...connectionRoutes(getDeps),
+      ...simulateRoutes(getDeps),
 
       'POST /api/financial/sync': limited('sync', withUser(getDeps, async (req, res, ctx) => {
         emptyBody(req);

@@ -67,7 +67,13 @@ export function buildReadModels(data: FinancialData, now: Date, transactions: re
     totalBalancePaise: data.epf?.totalBalancePaise ?? null,
     dormantAccounts: (data.epf?.accounts ?? []).filter((a) => a.dormant).length,
   };
-  const analytics = { generatedAt, ...buildAnalytics({ ...data, transactions, asOf: valuationDate(data, now) }) };
+  const { asOf: valuationDay, ...sections } = buildAnalytics({ ...data, transactions, asOf: valuationDate(data, now) });
+  const fetched = Object.values(data.sources)
+    .map((s) => s?.fetchedAt)
+    .filter((t): t is string => typeof t === 'string')
+    .sort();
+  /** `asOf`: when the newest data behind it was fetched (null without any); `valuationDate`: the day figures are valued on. */
+  const analytics = { generatedAt, asOf: fetched.at(-1) ?? null, valuationDate: valuationDay, ...sections };
   return { overview, assets, liabilities, credit, epf, analytics };
 }
 

@@ -48,6 +48,7 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /auth/dev/login': { email: 'abuse@example.com' },
   'POST /api/consents': { scopes: ['net_worth'], purpose: 'net_worth_tracking', dataLifeDays: 30 },
   'POST /auth/google/begin': { redirectPath: '/' },
+  'POST /api/simulate': { type: 'sip', monthlyAmountPaise: 10_000_00, years: 10 },
 };
 /** Query parameters each GET route understands (others get `q`). */
 const QUERY_KEYS: Record<string, readonly string[]> = {

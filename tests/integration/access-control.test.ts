@@ -116,6 +116,11 @@ beforeAll(async () => {
     ...txns.json.items.slice(0, 10).map((t: any) => t.id),
     `"netWorthPaise":${overview.json.netWorthPaise}`,
   ];
+  // A simulation that takes A's own figures (liquid money, spending) as its defaults.
+  const sim = await asha.call('POST', '/api/simulate', { type: 'emergency-fund' });
+  expect(sim.status).toBe(200);
+  expect(sim.json.result.currentLiquidPaise).toBeGreaterThan(0);
+  a.fingerprints.push(`"currentLiquidPaise":${sim.json.result.currentLiquidPaise}`);
 }, 180_000);
 
 afterAll(async () => {
@@ -199,6 +204,18 @@ const CASES: Record<string, () => Promise<void>> = {
   'GET /api/financial/liabilities': () => emptyView('/api/financial/liabilities'),
   'GET /api/financial/credit-score': () => emptyView('/api/financial/credit-score'),
   'GET /api/financial/epf': () => emptyView('/api/financial/epf'),
+  'GET /api/financial/analytics': () => emptyView('/api/financial/analytics'),
+  'POST /api/simulate': async () => {
+    // B has no data of his own: a scenario that needs it says which figure to give...
+    const bare = await asRavi('POST', '/api/simulate', { type: 'emergency-fund' });
+    expect(bare.status).toBe(400);
+    expect(JSON.stringify(bare.json)).toContain('monthlyExpensesPaise');
+    // ...and with the figures given, it runs on them alone.
+    const given = await asRavi('POST', '/api/simulate', { type: 'emergency-fund', monthlyExpensesPaise: 30_000_00, currentLiquidPaise: 10_000_00, monthlySavingPaise: 5_000_00 });
+    expect(given.status).toBe(200);
+    expect(given.json.data).toBeNull();
+    expect(given.json.result.currentLiquidPaise).toBe(10_000_00);
+  },
   'GET /api/financial/transactions': async () => {
     expect((await asRavi('GET', '/api/financial/transactions')).json.items).toEqual([]);
     for (const key of a.accountKeys) expect((await asRavi('GET', `/api/financial/transactions?account=${encodeURIComponent(key)}`)).json.items).toEqual([]);

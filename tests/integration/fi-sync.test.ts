@@ -125,8 +125,9 @@ describe('runFiSync (Firestore emulator)', () => {
     expect((await runFiSync(deps, uid, 'run-analyt', clock.now().toISOString())).status).toBe('succeeded');
     const view = (await db.doc(`users/${uid}/views/analytics`).get()).data();
     // The persona's balances are dated 2026-11-20: that is the valuation day, as in Fi's own XIRR.
-    const expected = JSON.parse(JSON.stringify(buildAnalytics(personaInput('2222222222', '2026-11-20'))));
-    expect(view).toEqual({ generatedAt: clock.now().toISOString(), ...expected });
+    const { asOf: valuationDate, ...expected } = JSON.parse(JSON.stringify(buildAnalytics(personaInput('2222222222', '2026-11-20'))));
+    expect(valuationDate).toBe('2026-11-20');
+    expect(view).toEqual({ generatedAt: clock.now().toISOString(), asOf: clock.now().toISOString(), valuationDate, ...expected });
     expect(view?.['returns']).toBeTruthy();
   });
 

@@ -1,0 +1,55 @@
+import type { Analytics } from '../domain/analytics/analytics.js';
+import { simulate, type SimulateRequest, type SimulationDefaults, type SimulationResult } from '../domain/analytics/simulate.js';
+import type { Clock } from '../ports/clock.js';
+import type { FinancialStore } from '../ports/financial-store.js';
+import { istDate } from './read-models.js';
+
+export interface RunSimulationDeps {
+  readonly store: Pick<FinancialStore, 'view'>;
+  readonly clock: Clock;
+}
+
+export interface SimulationResponse {
+  readonly result: SimulationResult;
+  /** The analytics the defaults came from: when their data was fetched, the day it is valued on; null without data. */
+  readonly data: { readonly asOf: string; readonly valuationDate: string } | null;
+}
+
+const positive = (v: number | null | undefined): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+
+/**
+ * What the simulations may take from the user's own precomputed analytics when a request
+ * leaves a figure out: income and spending (bank cash flow), liquid money (emergency-fund
+ * definition), investments (every allocation bucket but cash) and loans (debt). Age is never
+ * known (dates of birth are not kept), so retirement asks for it. Pure.
+ */
+export function simulationDefaultsFrom(analytics: Partial<Analytics> | null, today: string): SimulationDefaults {
+  if (!analytics) return { asOf: today };
+  const flow = analytics.cashFlow;
+  const available = flow && flow.available ? flow : null;
+  const buckets = analytics.allocation?.available ? analytics.allocation.buckets : null;
+  const loans = (analytics.debt?.liabilities ?? [])
+    .filter((l) => l.kind === 'loan' && l.outstandingPaise > 0)
+    .map((l) => ({ id: l.id, label: l.type, outstandingPaise: l.outstandingPaise, annualRatePercent: l.ratePercent, emiPaise: l.monthlyPaymentPaise, remainingMonths: null }));
+  return {
+    asOf: today,
+    monthlyIncomePaise: positive(flow?.incomeEstimate.monthlyIncomePaise),
+    monthlySpendingPaise: positive(available?.monthlyAverage.spendingPaise),
+    liquidAssetsPaise: positive(available?.emergencyFund.liquidAssetsPaise),
+    investedPaise: buckets ? positive(buckets.filter((b) => b.bucket !== 'cash').reduce((n, b) => n + Math.max(0, b.valuePaise), 0)) : null,
+    loans,
+    currentAge: null,
+  };
+}
+
+/**
+ * Runs one validated simulation for the signed-in user, filling omitted figures from their
+ * analytics view (one document read). Deterministic for a seed; every assumption is returned.
+ * @throws AppError `VALIDATION.INVALID_INPUT` when a needed figure is neither given nor known.
+ */
+export async function runSimulation(deps: RunSimulationDeps, uid: string, request: SimulateRequest): Promise<SimulationResponse> {
+  const today = istDate(deps.clock.now());
+  const view = (await deps.store.view(uid, 'analytics')) as (Partial<Analytics> & { valuationDate?: string }) | null;
+  const result = simulate(request, simulationDefaultsFrom(view, today));
+  return { result, data: view?.asOf && view.valuationDate ? { asOf: view.asOf, valuationDate: view.valuationDate } : null };
+}
