@@ -135,6 +135,38 @@ describe('Fi sync on the local stack', () => {
     expect((await asha.call('GET', '/api/financial/epf')).json.accounts.length).toBeGreaterThan(0);
     const nw = await asha.call('GET', '/api/financial/net-worth?period=1m');
     expect(nw.json.series.at(-1).netWorthPaise).toBe(expectedNetWorth());
+
+    // The analytics view, checked against figures taken from the persona's files by hand.
+    const analytics = (await asha.call('GET', '/api/financial/analytics')).json;
+    expect(analytics.valuationDate).toBe('2026-11-20');
+    expect(analytics.ageSeconds).toBeGreaterThanOrEqual(0);
+    const fiSchemes = persona('fetch_net_worth').mfSchemeAnalytics.schemeAnalytics;
+    const held = analytics.returns.schemes.filter((s: any) => s.status === 'held');
+    expect(held).toHaveLength(fiSchemes.length);
+    for (const s of fiSchemes) {
+      const ours = held.find((h: any) => h.isin === s.schemeDetail.isinNumber);
+      // Our XIRR, from the transactions, agrees with Fi's to the 2 decimals Fi gives.
+      expect(ours?.xirrPercent, s.schemeDetail.isinNumber).toBeCloseTo(Number(s.enrichedAnalytics.analytics.schemeDetails.XIRR), 2);
+    }
+    const bankDates = persona('fetch_bank_transactions').bankTransactions.flatMap((b: any) => b.txns.map((t: any) => t[2])).sort();
+    expect(analytics.cashFlow.period).toMatchObject({ from: bankDates[0], to: bankDates.at(-1) });
+    expect(analytics.credit.score.value).toBe(Number(persona('fetch_credit_report').creditReports[0].creditReportData.score.bureauScore));
+    expect(analytics.allocation.totalAssetsPaise).toBe(overview.json.totalAssetsPaise);
+    for (const section of ['returns', 'stocks', 'allocation', 'cashFlow', 'credit', 'debt', 'epf']) {
+      expect(analytics[section].asOf, section).toBe('2026-11-20');
+      expect(analytics[section].sources.length, section).toBeGreaterThan(0);
+    }
+
+    // A simulation that takes its figures from the user's own data, and says so.
+    const sim = await asha.call('POST', '/api/simulate', { type: 'emergency-fund' });
+    expect(sim.status).toBe(200);
+    expect(sim.json.result.currentLiquidPaise).toBe(analytics.cashFlow.emergencyFund.liquidAssetsPaise);
+    expect(sim.json.result.assumptions).toContainEqual(expect.objectContaining({ name: 'monthlyExpensesPaise', source: 'your data' }));
+    expect(sim.json.data).toEqual({ asOf: analytics.asOf, valuationDate: '2026-11-20' });
+    const nonsense = await asha.call('POST', '/api/simulate', { type: 'sip', monthlyAmountPaise: 10_000_00, years: -3, expectedReturnPercent: 500 });
+    expect(nonsense.status).toBe(400);
+    expect(JSON.stringify(nonsense.json)).toContain('years');
+    expect(JSON.stringify(nonsense.json)).toContain('expectedReturnPercent');
   });
 
   it('re-syncs without duplicating a transaction', async () => {
@@ -177,6 +209,10 @@ describe('Fi sync on the local stack', () => {
     expect((await asha.call('GET', '/api/financial/credit-score')).json.report).toBeNull();
     expect((await asha.call('GET', '/api/financial/epf')).json.accounts).toEqual([]);
     expect((await asha.call('GET', '/api/financial/net-worth')).json.series).toEqual([]);
+    const analytics = (await asha.call('GET', '/api/financial/analytics')).json;
+    expect(analytics.returns.schemes).toEqual([]);
+    expect(analytics.cashFlow.available).toBe(false);
+    expect(analytics.allocation.available).toBe(false);
   });
 });
 

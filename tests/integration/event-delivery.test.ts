@@ -93,6 +93,25 @@ describe('Pub/Sub push to event functions (emulators)', () => {
     expect(String(handled.eventId)).toMatch(new RegExp(`^[0-9a-f]{8}-${messageId}$`));
   });
 
+  it('runs netWorthRollup when a rollup is published: the scheduler payload fans out, each user gets a monthly document', async () => {
+    const uid = 'user-roll01';
+    await db.doc(`users/${uid}`).set({ email: 'roll@example.test', createdAt: '2026-01-01T00:00:00.000Z' });
+    for (const [date, rupees] of [['2026-10-31', 1_000], ['2026-11-15', 1_250]] as const) {
+      await db.doc(`users/${uid}/netWorth/${date}`).set({ date, at: `${date}T05:00:00.000Z`, netWorthPaise: rupees * 100, totalAssetsPaise: rupees * 100, totalLiabilitiesPaise: 0 });
+    }
+    // What Cloud Scheduler publishes: no uid. The function publishes {uid, month} per user, which it then handles too.
+    await bus.publish(Topics.netWorthRollup, { month: '2026-11' });
+    const november = await eventually(async () => (await db.doc(`users/${uid}/netWorthMonthly/2026-11`).get()).data(), 30_000, 'the November rollup');
+    // Its change reads October's close from the daily snapshots: +250 on 1,000.
+    expect(november).toMatchObject({ month: '2026-11', closePaise: 125_000, changePaise: 25_000, changePercent: 25 });
+    // That event asked for November only.
+    expect((await db.doc(`users/${uid}/netWorthMonthly/2026-10`).get()).exists).toBe(false);
+    // After a sync the event names the user and the run: every month is rolled up.
+    await bus.publish(Topics.netWorthRollup, { uid, runId: 'run-roll01' });
+    const october = await eventually(async () => (await db.doc(`users/${uid}/netWorthMonthly/2026-10`).get()).data(), 30_000, 'the October rollup');
+    expect(october).toMatchObject({ closePaise: 100_000, changePaise: null });
+  });
+
   it('has exactly one effect when the same event is delivered 5 times concurrently', async () => {
     const payload = aSyncRequest({ uid: 'user-conc01', runId: 'run-conc01' });
     const statuses = await Promise.all(Array.from({ length: 5 }, () => deliver(payload, 'm-conc-1')));
