@@ -8,6 +8,8 @@ import { Topics, type TopicName } from '../shared/contracts/events.js';
  */
 export const HttpRoutes: ReadonlyArray<{ readonly prefix: string; readonly fn: string }> = [
   { prefix: '/health', fn: 'api' },
+  // Before /api/: the first matching prefix wins, as with Hosting's rewrites.
+  { prefix: '/api/chat', fn: 'chat' },
   { prefix: '/api/', fn: 'api' },
   { prefix: '/auth/', fn: 'auth' },
 ];
@@ -15,4 +17,5 @@ export const HttpRoutes: ReadonlyArray<{ readonly prefix: string; readonly fn: s
 export const EventTriggers: ReadonlyArray<{ readonly fn: string; readonly topic: TopicName }> = [
   { fn: 'fiSync', topic: Topics.syncRequested },
   { fn: 'netWorthRollup', topic: Topics.netWorthRollup },
+  { fn: 'insightsGenerate', topic: Topics.insightsRequested },
 ];

@@ -18,6 +18,10 @@ import type { IdentityProvider, PreAuthStore } from '../shared/ports/identity.js
 import type { RateLimiter } from '../shared/ports/rate-limiter.js';
 import { AppError } from '../shared/domain/errors.js';
 import type { SessionPolicy, SessionStore, UserRepo } from '../shared/ports/sessions.js';
+import type { Llm } from '../shared/ports/llm.js';
+import type { ConversationRepo } from '../shared/ports/conversations.js';
+import type { InsightRepo } from '../shared/ports/insights.js';
+import type { AiBudget } from '../shared/usecases/ai/ai-budget.js';
 
 /**
  * The composition root: the only place that knows which adapter implements which port.
@@ -47,6 +51,12 @@ export interface Deps {
   rateLimiter(): Promise<RateLimiter>;
   identity(): Promise<IdentityProvider>;
   preAuth(): Promise<PreAuthStore>;
+  /** Gemini (Vertex AI) or the deterministic local provider, per `config.ai.provider`. */
+  llm(): Promise<Llm>;
+  conversations(): Promise<ConversationRepo>;
+  insights(): Promise<InsightRepo>;
+  /** The per-user daily token budget and its ledger. */
+  aiBudget(): Promise<AiBudget>;
 }
 
 export type GetDeps = () => Deps;
@@ -182,7 +192,36 @@ export function createDeps(config: Config, overrides: DepsOverrides = {}): Deps 
     const { FirestorePreAuthStore } = await import('../shared/adapters/firestore/firestore-preauth.store.js');
     return new FirestorePreAuthStore(await firestore());
   });
-  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes, sessionPolicy, sessions, users, consents, connections, financial, fiSource, secrets, secretSource, rateLimiter, identity, preAuth };
+  const llm = lazy(async (): Promise<Llm> => {
+    if (config.ai.provider === 'local') {
+      const { LocalLlm } = await import('../shared/adapters/local-llm/local.llm.js');
+      return new LocalLlm({ clock });
+    }
+    const { GeminiLlm } = await import('../shared/adapters/gemini/gemini.llm.js');
+    const g = config.ai.gemini;
+    // A local fake (loopback, local and test modes only) takes a static token: there are no credentials offline.
+    const authClient = g.baseUrl && config.appEnv !== 'production' ? { getRequestHeaders: async () => new Headers({ Authorization: 'Bearer local-fake-gemini' }) } : undefined;
+    return new GeminiLlm({ project: config.projectId, location: g.location, model: g.model, timeoutMs: g.timeoutMs, maxRetries: g.maxRetries, ...(g.baseUrl ? { baseUrl: g.baseUrl } : {}), ...(authClient ? { authClient } : {}) });
+  });
+  const conversations = lazy(async (): Promise<ConversationRepo> => {
+    const { FirestoreConversationRepo } = await import('../shared/adapters/firestore/firestore-conversation.repo.js');
+    return new FirestoreConversationRepo(await firestore());
+  });
+  const insights = lazy(async (): Promise<InsightRepo> => {
+    const { FirestoreInsightRepo } = await import('../shared/adapters/firestore/firestore-insight.repo.js');
+    return new FirestoreInsightRepo(await firestore());
+  });
+  const aiBudget = lazy(async (): Promise<AiBudget> => {
+    const { FirestoreAiUsageLedger } = await import('../shared/adapters/firestore/firestore-ai-usage.ledger.js');
+    return {
+      ledger: new FirestoreAiUsageLedger(await firestore()),
+      clock,
+      dailyTokens: config.ai.dailyTokenBudget,
+      inputUsdPerMtok: config.ai.usdPerMillionTokens.input,
+      outputUsdPerMtok: config.ai.usdPerMillionTokens.output,
+    };
+  });
+  return { config, clock, logger, eventBus, idempotency, syncRuns, audit, healthProbes: probes, sessionPolicy, sessions, users, consents, connections, financial, fiSource, secrets, secretSource, rateLimiter, identity, preAuth, llm, conversations, insights, aiBudget };
 }
 
 let instance: Deps | undefined;

@@ -89,6 +89,30 @@ module "auth" {
   depends_on = [google_project_service.enabled]
 }
 
+module "chat" {
+  source = "./modules/function"
+
+  project_id  = var.project_id
+  region      = var.region
+  name        = "chat"
+  entry_point = "chat"
+  description = "The grounded chat (server-sent events) and the user's conversations."
+
+  source_bucket               = local.source_bucket
+  source_object               = local.source_object
+  build_environment_variables = local.build_env
+
+  available_memory      = "512Mi"
+  timeout_seconds       = 120 # up to four tool rounds and one grounding retry per turn
+  max_instance_count    = 10  # bounds Gemini quota use
+  ingress_settings      = "ALLOW_ALL"
+  allow_unauthenticated = true
+
+  environment_variables = local.common_env
+
+  depends_on = [google_project_service.enabled]
+}
+
 module "fi_sync" {
   source = "./modules/function"
 
@@ -176,6 +200,7 @@ locals {
   function_service_accounts = {
     api               = module.api.service_account_email
     auth              = module.auth.service_account_email
+    chat              = module.chat.service_account_email
     fi_sync           = module.fi_sync.service_account_email
     networth_rollup   = module.networth_rollup.service_account_email
     insights_generate = module.insights_generate.service_account_email

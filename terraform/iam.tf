@@ -10,9 +10,6 @@
 # Not granted on purpose:
 # - roles/logging.logWriter: the logger writes structured JSON to stdout
 #   (LoggingWinston redirectToStdout), which Cloud Run forwards without any role.
-# - roles/aiplatform.user for insightsGenerate: Vertex AI checks Gemini calls at project
-#   level and has no resource-scoped alternative, which our rule (no project roles but
-#   datastore.user and logging.logWriter) forbids. See README "Open decisions".
 
 resource "google_project_iam_member" "firestore_user" {
   for_each = local.function_service_accounts
@@ -20,4 +17,15 @@ resource "google_project_iam_member" "firestore_user" {
   project = var.project_id
   role    = "roles/datastore.user"
   member  = "serviceAccount:${each.value}"
+}
+
+# Gemini through Vertex AI: roles/aiplatform.user exists only at project level (Vertex AI
+# has no resource-scoped grant for model calls). Granted deliberately, and only to the
+# functions that call the model: chat, insightsGenerate, and api (narrated simulations).
+resource "google_project_iam_member" "vertex_ai_user" {
+  for_each = toset(["api", "chat", "insights_generate"])
+
+  project = var.project_id
+  role    = "roles/aiplatform.user"
+  member  = "serviceAccount:${local.function_service_accounts[each.key]}"
 }

@@ -14,6 +14,7 @@ import { limited } from '../platform/rate-limit.js';
 import { financialRoutes } from './financial.http.js';
 import { connectionRoutes } from './connections.http.js';
 import { simulateRoutes } from './simulate.http.js';
+import { insightRoutes } from './insights.http.js';
 
 /**
  * The `api` HTTP function: read models, connections, consents and simulations.
@@ -52,6 +53,7 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
 
       ...connectionRoutes(getDeps),
       ...simulateRoutes(getDeps),
+      ...insightRoutes(getDeps),
 
       'POST /api/financial/sync': limited('sync', withUser(getDeps, async (req, res, ctx) => {
         emptyBody(req);

@@ -28,6 +28,11 @@ const STATUS: Record<ErrorCode, number> = {
   'AUTH.EMAIL_UNVERIFIED': 403,
   'AUTH.REDIRECT_NOT_ALLOWED': 400,
   'AUTH.PROVIDER_ERROR': 400,
+  // The model is down or misbehaving: a clear 503 (chat and insights degrade before this).
+  'AI.UNAVAILABLE': 503,
+  'AI.BLOCKED': 503,
+  'AI.BAD_OUTPUT': 503,
+  'AI.BUDGET_EXHAUSTED': 429,
   INTERNAL: 500,
 };
 

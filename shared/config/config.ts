@@ -6,7 +6,8 @@ import { OriginText, RateLimitBudgetText, RATE_LIMIT_CLASSES, type RateLimitBudg
  *
  * Rules: `APP_ENV` is always explicit (there is no default, so a deployment can never
  * fall into local mode by omission); emulator hosts are refused in production; local
- * and test modes must point at emulators, so they can never touch real Google Cloud data.
+ * and test modes must point at emulators, so they can never touch real Google Cloud data
+ * (nor real Gemini: there it is reachable only through a loopback fake, GEMINI_BASE_URL).
  * Values are never logged whole: log named, non-secret fields only.
  */
 
@@ -25,6 +26,22 @@ const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `required: ${what}` : `invalid: expected ${what}`;
 
 const blankToUndefined = (v: unknown): unknown => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** Loopback hosts: the only places a plain-http Gemini endpoint may be (a local fake). */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const isLoopbackUrl = (u: string): boolean => {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(u).hostname);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The default Gemini model: the current stable (GA) Flash. Gemini 2.5 Flash was retired on
+ * Vertex AI on 2026-10-16; `@google/genai` 3.3's own documentation uses gemini-3.8-flash.
+ */
+export const DEFAULT_GEMINI_MODEL = 'gemini-3.8-flash';
 
 const EnvSchema = z
   .object({
@@ -97,6 +114,45 @@ const EnvSchema = z
     RATE_LIMIT_SIGNIN: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
     RATE_LIMIT_SYNC: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
     RATE_LIMIT_CHAT: z.preprocess(blankToUndefined, RateLimitBudgetText.optional()),
+    LLM_PROVIDER: z.preprocess(blankToUndefined, z.enum(['gemini', 'local'], { error: 'one of gemini, local' }).optional()),
+    GEMINI_MODEL: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.@-]{0,99}$/, 'expected a model id such as gemini-3.8-flash (lower case, digits, ".", "-", "@")')
+        .default(DEFAULT_GEMINI_MODEL),
+    ),
+    GEMINI_LOCATION: z.preprocess(
+      blankToUndefined,
+      z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, 'expected a Google Cloud location such as asia-south1').default('asia-south1'),
+    ),
+    GEMINI_BASE_URL: z.preprocess(
+      blankToUndefined,
+      z
+        .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+        .refine((u) => u.startsWith('https:') || isLoopbackUrl(u), 'plain http is allowed only on loopback (127.0.0.1, localhost, [::1]); use https')
+        .optional(),
+    ),
+    GEMINI_TIMEOUT_MS: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'expected milliseconds' }).int('expected whole milliseconds').min(1_000, 'at least 1000 ms').max(300_000, 'at most 300000 ms').default(30_000),
+    ),
+    GEMINI_MAX_RETRIES: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'expected 0 to 5' }).int('expected 0 to 5').min(0, 'expected 0 to 5').max(5, 'expected 0 to 5').default(2),
+    ),
+    AI_DAILY_TOKEN_BUDGET: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'expected a number of tokens' }).int('expected a whole number of tokens').min(1_000, 'at least 1000 tokens').max(100_000_000, 'at most 100000000 tokens').default(200_000),
+    ),
+    AI_INPUT_USD_PER_MTOK: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'expected US dollars per million tokens' }).min(0, 'must not be negative').max(1_000, 'at most 1000').default(0.75),
+    ),
+    AI_OUTPUT_USD_PER_MTOK: z.preprocess(
+      blankToUndefined,
+      z.coerce.number({ error: 'expected US dollars per million tokens' }).min(0, 'must not be negative').max(1_000, 'at most 1000').default(3.75),
+    ),
   })
   .superRefine((env, ctx) => {
     const emulators = ['FIRESTORE_EMULATOR_HOST', 'PUBSUB_EMULATOR_HOST'] as const;
@@ -149,6 +205,21 @@ const EnvSchema = z
     if (env.APP_ENV === 'production' && env.CORS_ORIGINS?.some((o) => o.startsWith('http:'))) {
       ctx.addIssue({ code: 'custom', path: ['CORS_ORIGINS'], message: 'every origin must be https when APP_ENV=production' });
     }
+    // Gemini: production talks to Vertex AI (https only, never a loopback fake). Local and test
+    // modes run on demo- projects, so they reach Gemini only through a loopback fake.
+    if (env.APP_ENV === 'production' && env.GEMINI_BASE_URL?.startsWith('http:')) {
+      ctx.addIssue({ code: 'custom', path: ['GEMINI_BASE_URL'], message: 'must be https when APP_ENV=production' });
+    }
+    if (env.APP_ENV !== 'production' && env.GEMINI_BASE_URL && !isLoopbackUrl(env.GEMINI_BASE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['GEMINI_BASE_URL'], message: `must be a loopback URL when APP_ENV=${env.APP_ENV}: local and test modes never reach a real Gemini endpoint` });
+    }
+    if (env.APP_ENV !== 'production' && env.LLM_PROVIDER === 'gemini' && !env.GEMINI_BASE_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['GEMINI_BASE_URL'],
+        message: `required when APP_ENV=${env.APP_ENV} and LLM_PROVIDER=gemini: local and test modes reach Gemini only through a local fake (e.g. http://127.0.0.1:PORT)`,
+      });
+    }
   });
 
 export type AppEnv = 'local' | 'test' | 'production';
@@ -190,6 +261,32 @@ export interface Config {
     readonly trustedProxyHops: number;
     readonly rateLimits: Readonly<Record<RateLimitClass, RateLimitBudget>>;
   };
+  /** The language model behind insights and chat, and what its use may cost. */
+  readonly ai: AiConfig;
+}
+
+export interface AiConfig {
+  /**
+   * `gemini` (Vertex AI) or `local` (the deterministic provider, labelled in every response).
+   * Default: `gemini` in production; in local/test `gemini` only when GEMINI_BASE_URL points
+   * at a local fake, else `local`. Production may choose `local` explicitly (a kill switch).
+   */
+  readonly provider: 'gemini' | 'local';
+  readonly gemini: {
+    /** Vertex AI location; asia-south1 (Mumbai) keeps Indian users' data in India. */
+    readonly location: string;
+    readonly model: string;
+    /** Only for a local fake (loopback http) or an alternative https endpoint; undefined = Google's. */
+    readonly baseUrl: string | undefined;
+    /** Per attempt, streaming included. */
+    readonly timeoutMs: number;
+    /** Retries after the first attempt, on 429, 408, 5xx and network failures only (never on timeouts). */
+    readonly maxRetries: number;
+  };
+  /** Input + output tokens one user may spend per IST calendar day. */
+  readonly dailyTokenBudget: number;
+  /** Cost-ledger estimates in US dollars per million tokens (list prices, not invoices). */
+  readonly usdPerMillionTokens: { readonly input: number; readonly output: number };
 }
 
 /**
@@ -278,6 +375,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxBodyBytes: e.MAX_BODY_BYTES,
       trustedProxyHops: e.TRUSTED_PROXY_HOPS ?? (isLocal ? 0 : 1),
       rateLimits: Object.freeze(rateLimits),
+    }),
+    ai: Object.freeze({
+      provider: e.LLM_PROVIDER ?? (isLocal && !e.GEMINI_BASE_URL ? 'local' : 'gemini'),
+      gemini: Object.freeze({
+        location: e.GEMINI_LOCATION,
+        model: e.GEMINI_MODEL,
+        baseUrl: e.GEMINI_BASE_URL,
+        timeoutMs: e.GEMINI_TIMEOUT_MS,
+        maxRetries: e.GEMINI_MAX_RETRIES,
+      }),
+      dailyTokenBudget: e.AI_DAILY_TOKEN_BUDGET,
+      usdPerMillionTokens: Object.freeze({ input: e.AI_INPUT_USD_PER_MTOK, output: e.AI_OUTPUT_USD_PER_MTOK }),
     }),
   });
 }

@@ -22,6 +22,10 @@ export type ErrorCode =
   | 'AUTH.EMAIL_UNVERIFIED'
   | 'AUTH.REDIRECT_NOT_ALLOWED'
   | 'AUTH.PROVIDER_ERROR'
+  | 'AI.UNAVAILABLE'
+  | 'AI.BLOCKED'
+  | 'AI.BAD_OUTPUT'
+  | 'AI.BUDGET_EXHAUSTED'
   | 'INTERNAL';
 
 export interface FieldProblem {

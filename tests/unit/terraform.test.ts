@@ -28,6 +28,7 @@ import { Topics } from '../../shared/contracts/events.js';
 const registeredFunctions = [
   { entryPoint: 'api', trigger: 'http' },
   { entryPoint: 'auth', trigger: 'http' },
+  { entryPoint: 'chat', trigger: 'http' },
   { entryPoint: 'fiSync', trigger: Topics.syncRequested },
   { entryPoint: 'netWorthRollup', trigger: Topics.netWorthRollup },
   { entryPoint: 'insightsGenerate', trigger: Topics.insightsRequested },
@@ -35,7 +36,9 @@ const registeredFunctions = [
 const registeredNames: readonly string[] = registeredFunctions.map((f) => f.entryPoint);
 
 /** The only roles that may be granted at project level, and only to function accounts. */
-const projectRoleAllowlist = ['roles/datastore.user', 'roles/logging.logWriter'];
+const projectRoleAllowlist = ['roles/datastore.user', 'roles/logging.logWriter', 'roles/aiplatform.user'];
+/** Project roles given only to some functions, and which (by module name). */
+const restrictedProjectRoles: Record<string, readonly string[]> = { 'roles/aiplatform.user': ['api', 'chat', 'insights_generate'] };
 
 /** Firestore collection groups whose documents expire through a TTL policy. */
 const ttlFields = [
@@ -530,6 +533,13 @@ describe('terraform: IAM', () => {
     'project grant $where is allowlisted and goes to function service accounts only',
     ({ member }) => {
       expect(projectRoleAllowlist).toContain(member['role']);
+      const role = String(member['role']);
+      if (role in restrictedProjectRoles) {
+        // Granted per named function through the service-account map, to exactly the listed ones.
+        expect(member['member']).toBe('serviceAccount:${local.function_service_accounts[each.key]}');
+        expect(member['for_each']).toBe(`\${toset(${JSON.stringify(restrictedProjectRoles[role])})}`.replace(/","/g, '", "'));
+        return;
+      }
       const viaMap = member['for_each'] === '${local.function_service_accounts}' && member['member'] === 'serviceAccount:${each.value}';
       const viaModule = /^serviceAccount:\$\{module\.\w+\.service_account_email\}$/.test(attr(member, 'member') ?? '');
       expect(viaMap || viaModule).toBe(true);

@@ -1,0 +1,34 @@
+import { InsightsRequestedV1 } from '../../shared/contracts/events.js';
+import { handleInsightsRequested } from '../../shared/usecases/ai/insight-jobs.usecase.js';
+import type { GetDeps } from '../deps.js';
+import { eventFunction, eventRuntime } from '../platform/event-function.js';
+
+/**
+ * `insightsGenerate`: triggered by `insights-requested-v1`, from the weekly scheduler (fan-out),
+ * after each sync and on a user's request. Deduped per job: a user's job runs once.
+ */
+export const insightsGenerate = (getDeps: GetDeps) =>
+  eventFunction(
+    {
+      name: 'insightsGenerate',
+      schema: InsightsRequestedV1,
+      businessKey: (p) => (p.uid ? `${p.uid}:${p.jobId ?? p.reason}` : `all:${p.reason}`),
+      handle: async (payload, ctx) => {
+        const deps = getDeps();
+        await handleInsightsRequested(
+          {
+            llm: await deps.llm(),
+            store: await deps.financial(),
+            insights: await deps.insights(),
+            budget: await deps.aiBudget(),
+            users: await deps.users(),
+            bus: await deps.eventBus(),
+            clock: deps.clock,
+            log: ctx.log,
+          },
+          payload,
+        );
+      },
+    },
+    eventRuntime(getDeps),
+  );

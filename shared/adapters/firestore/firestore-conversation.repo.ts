@@ -1,0 +1,44 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { Conversation, ConversationRepo, StoredChatMessage } from '../../ports/conversations.js';
+
+/** Strips undefined (Firestore refuses it); values are plain data. */
+const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** `users/{uid}/conversations/{id}` with `messages/{messageId}` (ids sortable by time: `m<epoch ms>-<n>`). */
+export class FirestoreConversationRepo implements ConversationRepo {
+  constructor(private readonly db: Firestore) {}
+
+  private col(uid: string) {
+    return this.db.collection('users').doc(uid).collection('conversations');
+  }
+
+  async get(uid: string, id: string): Promise<Conversation | null> {
+    const snap = await this.col(uid).doc(id).get();
+    return snap.exists ? (snap.data() as Conversation) : null;
+  }
+
+  async list(uid: string, limit: number): Promise<Conversation[]> {
+    const snap = await this.col(uid).orderBy('updatedAt', 'desc').limit(limit).get();
+    return snap.docs.map((d) => d.data() as Conversation);
+  }
+
+  async messages(uid: string, id: string, limit: number): Promise<StoredChatMessage[]> {
+    const snap = await this.col(uid).doc(id).collection('messages').orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).get();
+    return snap.docs.map((d) => d.data() as StoredChatMessage).reverse();
+  }
+
+  async append(uid: string, conversation: Conversation, messages: readonly StoredChatMessage[]): Promise<void> {
+    const ref = this.col(uid).doc(conversation.id);
+    const batch = this.db.batch();
+    batch.set(ref, plain(conversation));
+    for (const m of messages) batch.set(ref.collection('messages').doc(m.id), plain(m));
+    await batch.commit();
+  }
+
+  async delete(uid: string, id: string): Promise<boolean> {
+    const ref = this.col(uid).doc(id);
+    if (!(await ref.get()).exists) return false;
+    await this.db.recursiveDelete(ref);
+    return true;
+  }
+}

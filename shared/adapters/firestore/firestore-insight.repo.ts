@@ -1,0 +1,60 @@
+import type { Firestore } from '@google-cloud/firestore';
+import type { InsightJob, InsightRepo, StoredInsight } from '../../ports/insights.js';
+
+const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** `users/{uid}/insights/{id}` and `users/{uid}/insightJobs/{jobId}`. */
+export class FirestoreInsightRepo implements InsightRepo {
+  constructor(private readonly db: Firestore) {}
+
+  private user(uid: string) {
+    return this.db.collection('users').doc(uid);
+  }
+
+  async saveNew(uid: string, insights: readonly StoredInsight[]): Promise<number> {
+    if (!insights.length) return 0;
+    const col = this.user(uid).collection('insights');
+    const refs = insights.map((i) => col.doc(i.id));
+    const existing = new Set((await this.db.getAll(...refs)).filter((s) => s.exists).map((s) => s.id));
+    const fresh = insights.filter((i) => !existing.has(i.id));
+    if (!fresh.length) return 0;
+    const batch = this.db.batch();
+    for (const i of fresh) batch.set(col.doc(i.id), plain(i));
+    await batch.commit();
+    return fresh.length;
+  }
+
+  async list(uid: string, query: { category?: StoredInsight['category']; limit: number; now: string }): Promise<StoredInsight[]> {
+    let q = this.user(uid).collection('insights').where('expiresAt', '>', query.now);
+    if (query.category) q = q.where('category', '==', query.category);
+    // Filtered in memory: at most a few dozen live insights per user.
+    const snap = await q.get();
+    return snap.docs
+      .map((d) => d.data() as StoredInsight)
+      .filter((i) => i.status === 'active' || (i.status === 'snoozed' && (i.snoozedUntil ?? '') <= query.now))
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1))
+      .slice(0, query.limit);
+  }
+
+  async get(uid: string, id: string): Promise<StoredInsight | null> {
+    const snap = await this.user(uid).collection('insights').doc(id).get();
+    return snap.exists ? (snap.data() as StoredInsight) : null;
+  }
+
+  async update(uid: string, id: string, patch: Partial<Pick<StoredInsight, 'status' | 'snoozedUntil' | 'statusChangedAt'>>): Promise<void> {
+    await this.user(uid).collection('insights').doc(id).update(plain(patch));
+  }
+
+  async saveJob(uid: string, job: InsightJob): Promise<void> {
+    await this.user(uid).collection('insightJobs').doc(job.jobId).set(plain(job));
+  }
+
+  async getJob(uid: string, jobId: string): Promise<InsightJob | null> {
+    const snap = await this.user(uid).collection('insightJobs').doc(jobId).get();
+    return snap.exists ? (snap.data() as InsightJob) : null;
+  }
+
+  async deleteAll(uid: string): Promise<void> {
+    await this.db.recursiveDelete(this.user(uid).collection('insights'));
+  }
+}
