@@ -46,7 +46,8 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
       'DELETE /api/consents/:id': withUser(getDeps, async (_req, res, ctx) => {
         const deps = getDeps();
         const store = await deps.financial();
-        const erase = (uid: string, tools: readonly FiTool[]) => eraseFiData({ store, clock: deps.clock }, uid, tools);
+        const insights = await deps.insights();
+        const erase = (uid: string, tools: readonly FiTool[]) => eraseFiData({ store, clock: deps.clock, insights }, uid, tools);
         const out = await revokeConsent({ ...(await consentDeps()), erase }, ctx.user.uid, ctx.params.id!, ctx.requestId);
         res.json({ consent: out.consent, erased: out.erased });
       }),

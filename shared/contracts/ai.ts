@@ -83,7 +83,13 @@ export type ModelInsights = z.infer<typeof ModelInsights>;
 
 /** `POST /api/chat`. */
 export const ChatBody = z.strictObject({
-  message: z.string({ error: 'expected the question as text' }).trim().min(1, 'must not be empty').max(2000, 'at most 2,000 characters'),
+  message: z
+    .string({ error: 'expected the question as text' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2000, 'at most 2,000 characters')
+    // A lone surrogate cannot be stored or sent on as UTF-8.
+    .refine((s) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s), 'must be valid Unicode text'),
   conversationId: z.string().regex(/^c[0-9a-f]{20}$/, 'expected a conversation id from a previous answer').optional(),
 });
 export type ChatBody = z.infer<typeof ChatBody>;

@@ -154,13 +154,14 @@ export async function runFiSync(deps: RunFiSyncDeps, uid: string, runId: string,
   const snapshot = snapshotOf(data, now);
   written += (await deps.store.commit(uid, { gen, data, views: buildReadModels(data, now, transactions), snapshot })).written;
   run = { ...run, documentsWritten: written };
-  if (snapshot) {
-    try {
-      await deps.bus.publish(Topics.netWorthRollup, { uid, runId });
-    } catch (e) {
-      // The monthly run catches up; the snapshot itself is committed.
-      deps.log.warn('could not publish the net-worth rollup', { runId, error: e instanceof Error ? e.message : String(e) });
-    }
+  // Derived work on the committed generation: the month's net-worth rollup and fresh insights.
+  // Both have scheduled catch-ups (monthly, weekly), so a failed publish is logged, not fatal.
+  const follow: Array<Promise<unknown>> = [
+    ...(snapshot ? [deps.bus.publish(Topics.netWorthRollup, { uid, runId })] : []),
+    deps.bus.publish(Topics.insightsRequested, { uid, jobId: runId, reason: 'sync-completed' }),
+  ];
+  for (const r of await Promise.allSettled(follow)) {
+    if (r.status === 'rejected') deps.log.warn('could not publish follow-up work after the sync', { runId, error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
   }
 
   // A consent revoked while we were fetching wins: erase what this run brought in for it.

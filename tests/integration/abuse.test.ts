@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDeps } from '../../functions/deps.js';
 import { api } from '../../functions/http/api.http.js';
 import { auth } from '../../functions/http/auth.http.js';
+import { chat } from '../../functions/http/chat.http.js';
 import type { HttpFunction, RouteInfo } from '../../functions/platform/http.js';
 import { startFiDevServer, type FiDevServer } from '../../dev/fi-mcp/server.js';
 import { startLocalFunctions, type LocalFunctions } from '../../dev/local-functions.js';
@@ -49,13 +50,18 @@ const VALID_BODIES: Record<string, Record<string, unknown>> = {
   'POST /api/consents': { scopes: ['net_worth'], purpose: 'net_worth_tracking', dataLifeDays: 30 },
   'POST /auth/google/begin': { redirectPath: '/' },
   'POST /api/simulate': { type: 'sip', monthlyAmountPaise: 10_000_00, years: 10 },
+  'POST /api/chat': { message: 'What is my net worth?' },
+  'POST /api/insights/:id/actions': { action: 'dismiss' },
 };
 /** Query parameters each GET route understands (others get `q`). */
 const QUERY_KEYS: Record<string, readonly string[]> = {
   'GET /api/financial/transactions': ['account', 'kind', 'from', 'to', 'limit', 'cursor'],
   'GET /api/financial/net-worth': ['period'],
+  'GET /api/insights': ['category', 'limit'],
   'GET /auth/google/callback': ['code', 'state', 'error'],
 };
+/** Body fields that are free text: any string of an accepted length is valid input (2xx), never 5xx. */
+const FREE_TEXT = new Set(['POST /api/chat message']);
 /** Routes that answer 2xx to any body (documented above). */
 const BODY_IGNORED = new Set(['POST /auth/logout']);
 /** Routes that run without a session in this test (they would end or replace it). */
@@ -64,7 +70,7 @@ const REDIRECTS = new Set(['GET /auth/google/callback']);
 
 const keyOf = (r: RouteInfo) => `${r.method} ${r.pattern}`;
 const routesOf = (fn: unknown): RouteInfo[] => [...((fn as Partial<HttpFunction>).routes ?? [])];
-const allRoutes = [...routesOf(api(getDeps)), ...routesOf(auth(getDeps))];
+const allRoutes = [...routesOf(api(getDeps)), ...routesOf(auth(getDeps)), ...routesOf(chat(getDeps))];
 
 type Expect = '4xx' | 'not5xx';
 
@@ -112,6 +118,9 @@ async function send(route: RouteInfo, path: string, init: { body?: string; conte
 /** Percent-encodes; a lone surrogate (which encodeURIComponent refuses) goes as the invalid UTF-8 bytes ED A0 80. */
 const enc = (value: string): string => value.split(/([\uD800-\uDFFF])/).map((part) => (/^[\uD800-\uDFFF]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part))).join('');
 const fill = (pattern: string, value: string) => pattern.replace(/:([A-Za-z]+)/g, () => enc(value));
+/** Whether `path` is served by another route with the same method (as the router matches: trailing slash optional). */
+const routesElsewhere = (route: RouteInfo, path: string): boolean =>
+  allRoutes.some((r) => r !== route && r.method === route.method && new RegExp(`^${r.pattern.replace(/\/:([A-Za-z]+)/g, '/([^/]+)')}/?$`).test(path));
 
 beforeAll(async () => {
   oidc = await startOidcServer({ port: 0 });
@@ -153,8 +162,15 @@ describe('abuse over every route', () => {
     const plainPath = fill(route.pattern, 'x');
     const unsafe = route.method !== 'GET';
 
-    // Path parameters.
-    if (hasParams) for (const h of HOSTILE_STRINGS) await send(route, fill(route.pattern, h.value), {}, '4xx', h, 'path');
+    // Path parameters. A value that changes the path's shape ('' or '..') can land on another
+    // route of the same method (GET /x/:id with '' is GET /x/): that request is that route's.
+    if (hasParams) {
+      for (const h of HOSTILE_STRINGS) {
+        const path = fill(route.pattern, h.value);
+        const landsElsewhere = routesElsewhere(route, new URL(path, 'http://127.0.0.1').pathname);
+        await send(route, path, {}, landsElsewhere ? 'not5xx' : '4xx', h, 'path');
+      }
+    }
 
     // Query strings (GET routes).
     if (!unsafe) {
@@ -180,7 +196,7 @@ describe('abuse over every route', () => {
       for (const field of Object.keys(valid)) {
         for (const h of HOSTILE_STRINGS) {
           const value = Array.isArray(valid[field]) ? [h.value] : h.value;
-          await send(route, plainPath, { body: JSON.stringify({ ...valid, [field]: value }) }, expectBody, h, `body ${field}`);
+          await send(route, plainPath, { body: JSON.stringify({ ...valid, [field]: value }) }, FREE_TEXT.has(`${key} ${field}`) ? 'not5xx' : expectBody, h, `body ${field}`);
         }
       }
     }

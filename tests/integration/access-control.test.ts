@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDeps } from '../../functions/deps.js';
 import { api } from '../../functions/http/api.http.js';
 import { auth } from '../../functions/http/auth.http.js';
+import { chat } from '../../functions/http/chat.http.js';
 import type { HttpFunction, RouteInfo } from '../../functions/platform/http.js';
 import { startFiDevServer, type FiDevServer } from '../../dev/fi-mcp/server.js';
 import { startLocalFunctions, type LocalFunctions } from '../../dev/local-functions.js';
@@ -45,7 +46,7 @@ let ravi: Browser;
 let raviUid: string;
 
 /** What only A has: ids and figures that must never appear in anything B receives. */
-const a = { consentIds: [] as string[], runId: '', sessionIds: [] as string[], accountKeys: [] as string[], fingerprints: [] as string[] };
+const a = { consentIds: [] as string[], runId: '', sessionIds: [] as string[], accountKeys: [] as string[], fingerprints: [] as string[], conversationId: '', insightIds: [] as string[], jobId: '' };
 
 const keyOf = (r: RouteInfo) => `${r.method} ${r.pattern}`;
 const routesOf = (fn: unknown): RouteInfo[] => {
@@ -53,6 +54,15 @@ const routesOf = (fn: unknown): RouteInfo[] => {
   if (!routes) throw new Error('router() no longer exposes its route list');
   return [...routes];
 };
+
+async function eventuallyTrue<T>(check: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 300; i++) {
+    const v = await check();
+    if (v !== undefined) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
 
 async function waitForRun(b: Browser, runId: string): Promise<any> {
   for (let i = 0; i < 300; i++) {
@@ -121,6 +131,19 @@ beforeAll(async () => {
   expect(sim.status).toBe(200);
   expect(sim.json.result.currentLiquidPaise).toBeGreaterThan(0);
   a.fingerprints.push(`"currentLiquidPaise":${sim.json.result.currentLiquidPaise}`);
+  // A conversation, insights (the sync asked for them; the local provider writes them) and an insight job of A's.
+  const turn = await asha.call('POST', '/api/chat', { message: 'What is my net worth?' });
+  expect(turn.status).toBe(200);
+  a.conversationId = turn.json.conversationId;
+  const insights = await eventuallyTrue(async () => {
+    const list = await asha.call('GET', '/api/insights');
+    return list.json.insights?.length ? list.json.insights : undefined;
+  });
+  a.insightIds = insights.map((i: { id: string }) => i.id);
+  const job = await asha.call('POST', '/api/insights/generate', {});
+  expect(job.status).toBe(202);
+  a.jobId = job.json.jobId;
+  a.fingerprints.push(a.conversationId, a.jobId, ...a.insightIds);
 }, 180_000);
 
 afterAll(async () => {
@@ -205,6 +228,40 @@ const CASES: Record<string, () => Promise<void>> = {
   'GET /api/financial/credit-score': () => emptyView('/api/financial/credit-score'),
   'GET /api/financial/epf': () => emptyView('/api/financial/epf'),
   'GET /api/financial/analytics': () => emptyView('/api/financial/analytics'),
+  'GET /api/insights': async () => {
+    expect((await asRavi('GET', '/api/insights')).json.insights).toEqual([]);
+  },
+  'POST /api/insights/generate': async () => {
+    const res = await asRavi('POST', '/api/insights/generate', {});
+    expect(res.status).toBe(202);
+    expect(res.json.jobId).not.toBe(a.jobId);
+  },
+  'GET /api/insights/jobs/:jobId': async () => {
+    expect((await asRavi('GET', `/api/insights/jobs/${a.jobId}`)).status).toBe(404);
+  },
+  'POST /api/insights/:id/actions': async () => {
+    for (const id of a.insightIds) expect((await asRavi('POST', `/api/insights/${id}/actions`, { action: 'dismiss' })).status).toBe(404);
+    // A's insights are untouched.
+    expect((await asha.call('GET', '/api/insights')).json.insights.map((i: { id: string }) => i.id).sort()).toEqual([...a.insightIds].sort());
+  },
+  'POST /api/chat': async () => {
+    // B asks about his own data: he has none, and nothing of A's comes back.
+    const mine = await asRavi('POST', '/api/chat', { message: 'What is my net worth?' });
+    expect(mine.status).toBe(200);
+    expect(mine.json.tools.every((t: { ok: boolean }) => !t.ok)).toBe(true);
+    expect((await asRavi('POST', '/api/chat', { message: 'and my credit score?', conversationId: a.conversationId })).status).toBe(404);
+  },
+  'GET /api/chat/conversations': async () => {
+    const list = await asRavi('GET', '/api/chat/conversations');
+    expect(list.json.conversations.map((c: { id: string }) => c.id)).not.toContain(a.conversationId);
+  },
+  'GET /api/chat/conversations/:id': async () => {
+    expect((await asRavi('GET', `/api/chat/conversations/${a.conversationId}`)).status).toBe(404);
+  },
+  'DELETE /api/chat/conversations/:id': async () => {
+    expect((await asRavi('DELETE', `/api/chat/conversations/${a.conversationId}`)).status).toBe(404);
+    expect((await asha.call('GET', `/api/chat/conversations/${a.conversationId}`)).status).toBe(200);
+  },
   'POST /api/simulate': async () => {
     // B has no data of his own: a scenario that needs it says which figure to give...
     const bare = await asRavi('POST', '/api/simulate', { type: 'emergency-fund' });
@@ -226,7 +283,7 @@ const CASES: Record<string, () => Promise<void>> = {
 };
 
 // Routes with an id first: B must not yet own an object with the same id (the Fi link is `fi` for everyone).
-const allRoutes = [...routesOf(api(getDeps)), ...routesOf(auth(getDeps))].sort((x, y) => Number(y.pattern.includes(':')) - Number(x.pattern.includes(':')));
+const allRoutes = [...routesOf(api(getDeps)), ...routesOf(auth(getDeps)), ...routesOf(chat(getDeps))].sort((x, y) => Number(y.pattern.includes(':')) - Number(x.pattern.includes(':')));
 const userScoped = allRoutes.filter((r) => !(keyOf(r) in PUBLIC));
 
 describe('access control over every route', () => {

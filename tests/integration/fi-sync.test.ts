@@ -112,11 +112,13 @@ describe('runFiSync (Firestore emulator)', () => {
     const accountsAfter = (await db.collection(`users/${uid}/accounts`).get()).docs;
     expect(accountsAfter.length).toBe(accountsBefore.size);
     for (const d of accountsAfter) expect(d.updateTime.toMillis(), d.id).toBe(accountsBefore.get(d.id));
-    // Each sync wrote the day's snapshot, so each asks for that user's net-worth rollup.
+    // Each sync wrote the day's snapshot, so each asks for that user's net-worth rollup and insights.
     expect(bus.published).toEqual([
       { topic: 'networth-rollup-v1', payload: { uid, runId: 'run-first1' } },
+      { topic: 'insights-requested-v1', payload: { uid, jobId: 'run-first1', reason: 'sync-completed' } },
       { topic: 'fi-sync-completed-v1', payload: expect.objectContaining({ uid, runId: 'run-first1' }) },
       { topic: 'networth-rollup-v1', payload: { uid, runId: 'run-second' } },
+      { topic: 'insights-requested-v1', payload: { uid, jobId: 'run-second', reason: 'sync-completed' } },
       { topic: 'fi-sync-completed-v1', payload: expect.objectContaining({ uid, runId: 'run-second' }) },
     ]);
   });
@@ -155,7 +157,7 @@ describe('runFiSync (Firestore emulator)', () => {
     const again = await runFiSync(deps, uid, 'run-twice1', clock.now().toISOString());
     expect(again.status).toBe('succeeded');
     expect(fi.calls.length).toBe(calls);
-    expect(bus.published.map((p) => p.topic)).toEqual(['networth-rollup-v1', 'fi-sync-completed-v1']);
+    expect(bus.published.map((p) => p.topic)).toEqual(['networth-rollup-v1', 'insights-requested-v1', 'fi-sync-completed-v1']);
   });
 
   it('fetches only consented sources, and empties a source Fi reports as not connected', async () => {
