@@ -1,4 +1,5 @@
 import { simulateRequestOn } from '../../shared/contracts/simulate.js';
+import { narrateSimulation } from '../../shared/usecases/ai/narrate-simulation.usecase.js';
 import { istDate } from '../../shared/usecases/read-models.js';
 import { runSimulation } from '../../shared/usecases/simulate.usecase.js';
 import type { GetDeps } from '../deps.js';
@@ -8,13 +9,21 @@ import type { RouteTable } from '../platform/http.js';
 import { limited } from '../platform/rate-limit.js';
 
 /**
- * `POST /api/simulate`: what-if scenarios over the user's own figures. CPU-bound (up to
- * 10,000 Monte Carlo paths), so it shares the `chat` budget, the per-minute one.
+ * `POST /api/simulate`: what-if scenarios over the user's own figures, optionally narrated
+ * (`narrate: true`) by the model, whose every figure is checked against the result.
+ * CPU-bound (up to 10,000 Monte Carlo paths) and possibly a model call, so it shares the
+ * per-minute `chat` budget.
  */
 export const simulateRoutes = (getDeps: GetDeps): RouteTable => ({
   'POST /api/simulate': limited('chat', withUser(getDeps, async (req, res, ctx) => {
     const deps = getDeps();
     const body = jsonBody(req, simulateRequestOn(istDate(deps.clock.now())));
-    res.json(await runSimulation({ store: await deps.financial(), clock: deps.clock }, ctx.user.uid, body));
+    const out = await runSimulation({ store: await deps.financial(), clock: deps.clock }, ctx.user.uid, body);
+    if (!body.narrate) {
+      res.json(out);
+      return;
+    }
+    const narrative = await narrateSimulation({ llm: await deps.llm(), budget: await deps.aiBudget(), log: ctx.log }, ctx.user.uid, body, out.result, out.data?.asOf ?? null);
+    res.json({ ...out, narrative });
   })),
 });

@@ -1,4 +1,5 @@
 import type { Analytics } from '../domain/analytics/analytics.js';
+import { incomeForObligations } from '../domain/analytics/cash-flow.js';
 import { simulate, type SimulateRequest, type SimulationDefaults, type SimulationResult } from '../domain/analytics/simulate.js';
 import type { Clock } from '../ports/clock.js';
 import type { FinancialStore } from '../ports/financial-store.js';
@@ -19,9 +20,12 @@ const positive = (v: number | null | undefined): number | null => (typeof v === 
 
 /**
  * What the simulations may take from the user's own precomputed analytics when a request
- * leaves a figure out: income and spending (bank cash flow), liquid money (emergency-fund
- * definition), investments (every allocation bucket but cash) and loans (debt). Age is never
- * known (dates of birth are not kept), so retirement asks for it. Pure.
+ * leaves a figure out: income (the salary plus the median other monthly income when a salary
+ * is detected, else the days-based average: `incomeForObligations`) and spending (bank cash
+ * flow), liquid money (emergency-fund definition), investments (every allocation bucket but
+ * cash) and loans (debt, with whether their rate was assumed and where their EMI comes from,
+ * so the simulation labels those as defaults). Age is never known (dates of birth are not
+ * kept), so retirement asks for it. Pure.
  */
 export function simulationDefaultsFrom(analytics: Partial<Analytics> | null, today: string): SimulationDefaults {
   if (!analytics) return { asOf: today };
@@ -30,10 +34,20 @@ export function simulationDefaultsFrom(analytics: Partial<Analytics> | null, tod
   const buckets = analytics.allocation?.available ? analytics.allocation.buckets : null;
   const loans = (analytics.debt?.liabilities ?? [])
     .filter((l) => l.kind === 'loan' && l.outstandingPaise > 0)
-    .map((l) => ({ id: l.id, label: l.type, outstandingPaise: l.outstandingPaise, annualRatePercent: l.ratePercent, emiPaise: l.monthlyPaymentPaise, remainingMonths: null }));
+    .map((l) => ({
+      id: l.id,
+      label: l.type,
+      outstandingPaise: l.outstandingPaise,
+      annualRatePercent: l.ratePercent,
+      emiPaise: l.monthlyPaymentPaise,
+      remainingMonths: null,
+      // A view stored before these fields existed gives no answer: treat its rate and EMI as assumed.
+      rateAssumed: typeof l.rateAssumed === 'boolean' ? l.rateAssumed : true,
+      paymentBasis: typeof l.paymentBasis === 'string' ? l.paymentBasis : 'estimated-from-outstanding',
+    }));
   return {
     asOf: today,
-    monthlyIncomePaise: positive(flow?.incomeEstimate.monthlyIncomePaise),
+    monthlyIncomePaise: incomeForObligations(flow?.incomeEstimate),
     monthlySpendingPaise: positive(available?.monthlyAverage.spendingPaise),
     liquidAssetsPaise: positive(available?.emergencyFund.liquidAssetsPaise),
     investedPaise: buckets ? positive(buckets.filter((b) => b.bucket !== 'cash').reduce((n, b) => n + Math.max(0, b.valuePaise), 0)) : null,

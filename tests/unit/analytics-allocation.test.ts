@@ -142,6 +142,15 @@ describe('allocation: mutual funds and ETFs split by holding', () => {
     ['X Silver ETF', 'other'],
     ['X Nasdaq 100 ETF', 'international'],
     ['X Bank ETF', 'equity'],
+    // Liquid ETFs hold overnight money: cash. Bond and gilt ETFs: debt. Checked before equity.
+    ['Nippon India ETF Liquid BeES', 'cash'],
+    ['X LIQUIDBEES', 'cash'],
+    ['Bharat Bond ETF April 2030', 'debt'],
+    ['X Nifty 5 yr Benchmark G-Sec ETF', 'debt'],
+    ['X GSEC 2033 ETF', 'debt'],
+    ['X GILT5YBEES', 'debt'],
+    ['X Nifty SDL Apr 2027 ETF', 'debt'],
+    ['X Corporate Bond ETF', 'debt'],
   ])('etfBucket(%s) is %s', (name, bucket) => {
     expect(etfBucket({ name })).toBe(bucket);
   });
@@ -267,7 +276,9 @@ function expectedBuckets(nw: Json): Record<AllocationBucket, number> {
     add(byClass[s.schemeDetail.assetClass]!, paiseOf(s.enrichedAnalytics.analytics.schemeDetails.currentValue));
   }
   for (const account of Object.values<Json>(nw?.accountDetailsBulkResponse?.accountDetailsMap ?? {})) {
-    for (const h of account.etfSummary?.holdingsInfo ?? []) add(/gold/i.test(h.issuerName) ? 'gold' : 'equity', Math.round(h.units * paiseOf(h.nav)));
+    // ETFs by name: gold; liquid (cash); bond, gilt, G-Sec or SDL (debt); else equity.
+    const etf = (name: string): AllocationBucket => (/gold/i.test(name) ? 'gold' : /liquid/i.test(name) ? 'cash' : /\bbonds?\b|gilt|\bg-?sec\b|\bsdl\b/i.test(name) ? 'debt' : 'equity');
+    for (const h of account.etfSummary?.holdingsInfo ?? []) add(etf(h.issuerName), Math.round(h.units * paiseOf(h.nav)));
   }
   return b;
 }

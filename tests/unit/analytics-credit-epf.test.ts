@@ -171,20 +171,25 @@ describe('credit: utilisation', () => {
 });
 
 describe('credit: payment history', () => {
-  // Counted by hand, index 0 = most recent month.
+  // Counted by hand, index 0 = most recent month. Letters are Experian India's asset
+  // classification (S standard, M special mention, B substandard, D doubtful, L loss); N and
+  // X carry no information.
+  const none = { nonPerformingMonths: 0, specialMentionMonths: 0 };
   it.each([
-    ['all on time', '000000000000', { monthsReported: 12, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, settled: false }],
-    // 6666666666's settled loan: late 1..6 at indexes 4..9, then two S.
-    ['settled after escalating delays', '0000123456SS', { monthsReported: 12, lateMonths: 6, worstDelayMonths: 6, mostRecentLateMonthIndex: 4, lateMonthsLast12: 6, settled: true }],
+    ['all on time', '000000000000', { monthsReported: 12, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, ...none }],
+    // 6666666666's settled loan: late 1..6 at indexes 4..9, then two Standard months.
+    ['escalating delays; the two oldest months Standard', '0000123456SS', { monthsReported: 12, lateMonths: 6, worstDelayMonths: 6, mostRecentLateMonthIndex: 4, lateMonthsLast12: 6, ...none }],
     // 6666666666's Indus card: late at 0,1,3,10,11,13,14(2),15,16,17.
-    ['a card often late', '110100000011012111000000', { monthsReported: 24, lateMonths: 10, worstDelayMonths: 2, mostRecentLateMonthIndex: 0, lateMonthsLast12: 5, settled: false }],
-    ['unknown months count for nothing', 'XX?N0', { monthsReported: 5, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, settled: false }],
-    ['empty', '', { monthsReported: 0, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, settled: false }],
+    ['a card often late', '110100000011012111000000', { monthsReported: 24, lateMonths: 10, worstDelayMonths: 2, mostRecentLateMonthIndex: 0, lateMonthsLast12: 5, ...none }],
+    ['unknown months count for nothing', 'XX?N0', { monthsReported: 5, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, ...none }],
+    ['S is Standard: neither late nor settled', 'SSSS', { monthsReported: 4, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, ...none }],
+    ['M special mention; B, D and L non-performing', 'SMBDL0', { monthsReported: 6, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, nonPerformingMonths: 3, specialMentionMonths: 1 }],
+    ['empty', '', { monthsReported: 0, lateMonths: 0, worstDelayMonths: 0, mostRecentLateMonthIndex: null, lateMonthsLast12: 0, ...none }],
   ])('%s', (_label, history, expected) => {
     expect(readPaymentHistory(history)).toEqual(expected);
   });
 
-  it('aggregates over accounts and lists defaults with their evidence', () => {
+  it('aggregates over accounts; defaults come from settled/written-off status codes, or a non-performing classification in the history', () => {
     const c = credit(
       creditAnalytics(
         anInput({
@@ -192,22 +197,26 @@ describe('credit: payment history', () => {
             [
               aCard({ id: 'late', paymentHistory: '0100' }),
               aLoan({ id: 'settled', open: false, statusCode: '71', paymentRating: 'S', paymentHistory: '0000123456SS' }),
-              aLoan({ id: 'rating-only', lender: 'PAISAFAST NBFC LTD', open: false, statusCode: '13', paymentRating: 'S', paymentHistory: '000' }),
+              // A Standard rating and history on a closed account is no default.
+              aLoan({ id: 'standard', lender: 'PAISAFAST NBFC LTD', open: false, statusCode: '13', paymentRating: 'S', paymentHistory: 'SSS' }),
+              // A doubtful asset (D) is a default even while the account is open.
+              aLoan({ id: 'doubtful', lender: 'KAVERI BANK', open: true, statusCode: '11', paymentRating: 'D', paymentHistory: 'DDB0' }),
             ],
-            { totals: { openAccounts: 1, openBalancePaise: 0, pastDuePaise: 0, openCardLimitPaise: 0, openCardBalancePaise: 0, accountsDefault: 1 } },
+            { totals: { openAccounts: 2, openBalancePaise: 0, pastDuePaise: 0, openCardLimitPaise: 0, openCardBalancePaise: 0, accountsDefault: 1 } },
           ),
         }),
       ),
     );
-    expect(c.paymentHistory).toMatchObject({ accountsWithLatePayments: 2, totalLateMonths: 7, worstDelayMonths: 6, mostRecentLateMonthIndex: 1, lateMonthsLast12: 7 });
+    expect(c.paymentHistory).toMatchObject({ accountsWithLatePayments: 2, totalLateMonths: 7, worstDelayMonths: 6, mostRecentLateMonthIndex: 1, lateMonthsLast12: 7, accountsNonPerforming: 1, nonPerformingMonths: 3 });
+    expect(c.paymentHistory.accounts.find((a) => a.accountId === 'standard')).toMatchObject({ lateMonths: 0, nonPerformingInHistory: false });
     expect(c.defaults).toEqual({
       accounts: [
-        { accountId: 'settled', lender: 'QUICKRUPEE FINANCE LTD', kind: 'loan', statusCode: '71', evidence: 'status_and_history' },
-        { accountId: 'rating-only', lender: 'PAISAFAST NBFC LTD', kind: 'loan', statusCode: '13', evidence: 'history' },
+        { accountId: 'settled', lender: 'QUICKRUPEE FINANCE LTD', kind: 'loan', statusCode: '71', evidence: 'status' },
+        { accountId: 'doubtful', lender: 'KAVERI BANK', kind: 'loan', statusCode: '11', evidence: 'history' },
       ],
       experianDefaultCount: 1,
     });
-    expect(c.accounts).toEqual({ total: 3, open: 1, closed: 2 });
+    expect(c.accounts).toEqual({ total: 4, open: 2, closed: 2 });
   });
 });
 
@@ -270,6 +279,20 @@ describe('credit: active loans and EMIs from the bank data', () => {
       expect(loan.emiPaise).toBeNull();
       expect(loan.emiReason).toMatch(reason);
     }
+  });
+
+  it.each([
+    ['two same-day candidates: the amount seen most often wins', [anEmiRow('2026-10-04', 18744, 'ACH D- QUICKRUPEE FINANCE PL EMI 88213'), anEmiRow('2026-11-04', 5000, 'ACH D- QUICKRUPEE FINANCE PL EMI 88213'), anEmiRow('2026-11-04', 18744, 'ACH D- QUICKRUPEE FINANCE PL EMI 88213')], 1_874_400],
+    ['two same-day candidates seen equally often: the smaller', [anEmiRow('2026-11-04', 20000, 'ACH D- QUICKRUPEE FINANCE PL EMI 88213'), anEmiRow('2026-11-04', 18744, 'ACH D- QUICKRUPEE FINANCE PL EMI 88213')], 1_874_400],
+  ])('%s, whatever the order', (_label, rows, emi) => {
+    for (const order of [rows, [...rows].reverse()]) {
+      expect(credit(creditAnalytics(anInput({ transactions: order, creditReport: aReport([aLoan({ id: 'pl' })]) }))).loans[0]?.emiPaise).toBe(emi);
+    }
+  });
+
+  it('a mandate to the lender without the word EMI is its instalment', () => {
+    const rows = [anEmiRow('2026-11-04', 18744, 'ACH D- QUICKRUPEE-88213', 'DEBIT')];
+    expect(credit(creditAnalytics(anInput({ transactions: rows, creditReport: aReport([aLoan({ id: 'pl' })]) }))).loans[0]).toMatchObject({ emiPaise: 1_874_400, emiSource: 'bank_transactions' });
   });
 
   it('cards and closed loans are not active loans', () => {
@@ -555,7 +578,8 @@ describe('persona facts from the README', () => {
     const c = credit(creditAnalytics(personaInput('6666666666')));
     expect(c.score).toMatchObject({ value: 612, band: 'fair', confidence: 'medium' });
     expect(c.defaults.accounts).toHaveLength(1);
-    expect(c.defaults.accounts[0]).toMatchObject({ statusCode: '71', evidence: 'status_and_history' });
+    // Settled by its status code "71"; its history's two S months are Standard (asset classification), not settlement.
+    expect(c.defaults.accounts[0]).toMatchObject({ statusCode: '71', evidence: 'status' });
     expect(c.utilisation.overallStatus).toBe('over_limit');
     expect(c.loans.map((l) => l.emiPaise)).toEqual([1_874_400, 1_121_900, 348_800]);
   });

@@ -153,10 +153,37 @@ describe('investmentReturns: hand-built cases', () => {
     expect(s).toMatchObject({ xirrPercent: 10, reconciliation: { status: 'transaction-cap', differencePp: -4 } });
   });
 
-  it('a sale of more units than held is partial history', () => {
+  it('a sale of more units than held is partial history, with no gains', () => {
     const s = schemeOf(investmentReturns(anInput({ transactions: [anMf('BUY', '2021-01-01', 10, 100), anMf('SELL', '2022-01-01', 20, 300)], holdings: [aFund({ units: -10 })] })));
     expect(s.oversold).toBe(true);
     expect(s.reconciliation.status).toBe('partial-history');
+    expect(s).toMatchObject({ realisedGainPaise: null, unrealisedGainPaise: null, absoluteGainPaise: null, absoluteReturnPercent: null, unrealisedReturnPercent: null, gainsUnavailable: 'incomplete-history' });
+  });
+
+  it('totals cover the schemes the portfolio XIRR covers; an incomplete scheme\'s value is reported apart', () => {
+    // A: 100 u bought for 1,000, worth 1,210 (complete). B: 10 u bought for 100 but Fi holds 50 u
+    // worth 600: history incomplete, so B's "gain" of 500 is unknown and left out.
+    const r = investmentReturns(
+      anInput({
+        transactions: [anMf('BUY', '2021-01-01', 100, 1000, 'INF000A:F1'), anMf('BUY', '2021-01-01', 10, 100, 'INF000B:F9')],
+        holdings: [aFund({ valuePaise: 121_000 }), aFund({ isin: 'INF000B', folio: 'F9', units: 50, valuePaise: 60_000 })],
+      }),
+    );
+    expect(schemeOf(r, 'INF000B')).toMatchObject({ reconciliation: { status: 'partial-history' }, unrealisedGainPaise: null, realisedGainPaise: null, gainsUnavailable: 'incomplete-history' });
+    expect(schemeOf(r, 'INF000A')).toMatchObject({ unrealisedGainPaise: 21_000, gainsUnavailable: null });
+    expect(r.totals).toMatchObject({
+      currentValuePaise: 181_000,
+      includedCurrentValuePaise: 121_000,
+      excludedCurrentValuePaise: 60_000,
+      purchasedPaise: 100_000,
+      investedPaise: 100_000,
+      unrealisedGainPaise: 21_000,
+      realisedGainPaise: 0,
+      absoluteGainPaise: 21_000,
+      absoluteReturnPercent: 21,
+      xirrPercent: 10,
+      xirrCoveredValuePaise: 121_000,
+    });
   });
 
   it('complete history but Fi\'s XIRR far from ours: differs, with the figures', () => {
@@ -267,10 +294,19 @@ describe('stockPositions: hand-built cases', () => {
     expect(p).toMatchObject({ costPaise: 150_000, unrealisedGainPaise: null, unrealisedUnavailable: 'currency-differs', foreignCurrency: true });
   });
 
-  it('flags a quantity that differs from the holding\'s units, and values our quantity at its price', () => {
+  it('flags a quantity that differs from the holding\'s units: the holding\'s value stands, gains are unknown (incomplete history)', () => {
     const r = stockPositions(anInput({ transactions: [aStock('BUY', '2021-01-01', 10, 100)], holdings: [aShare()] }));
-    expect(positionOf(r)).toMatchObject({ quantity: 10, holdingUnits: 15, quantityMatches: false, currentValuePaise: 80_000, unrealisedGainPaise: -20_000 });
+    expect(positionOf(r)).toMatchObject({ quantity: 10, holdingUnits: 15, quantityMatches: false, currentValuePaise: 120_000, unrealisedGainPaise: null, realisedGainPaise: null, unrealisedUnavailable: 'incomplete-history', realisedUnavailable: 'incomplete-history' });
     expect(r.quantityMismatches).toBe(1);
+    expect(r.totals).toMatchObject({ currentValuePaise: 120_000, unrealisedGainPaise: 0, realisedGainPaise: 0, costPaise: 0, unrealisedReturnPercent: null });
+  });
+
+  it('an oversold history (our quantity below zero) never makes a negative value: the holding\'s value, no gains', () => {
+    // Buy 10 @100, sell 20 @120: our quantity is -10, the holding has 15 worth 1,200.
+    const r = stockPositions(anInput({ transactions: [aStock('BUY', '2021-01-01', 10, 100), aStock('SELL', '2022-01-01', 20, 120)], holdings: [aShare()] }));
+    expect(positionOf(r)).toMatchObject({ quantity: -10, oversold: true, currentValuePaise: 120_000, realisedGainPaise: null, unrealisedGainPaise: null, realisedUnavailable: 'incomplete-history', unrealisedUnavailable: 'incomplete-history' });
+    expect(r.totals.currentValuePaise).toBe(120_000);
+    expect(r.totals.realisedGainPaise).toBe(0);
   });
 
   it('a purchase without a price leaves cost unknown, said so', () => {
@@ -308,7 +344,14 @@ describe('properties (fast-check, fixed seed)', () => {
           if (!s.oversold) expect(s.investedPaise + (s.redeemedPaise - s.realisedGainPaise)).toBe(s.purchasedPaise);
         }
         expect(r.totals.currentValuePaise).toBe(r.schemes.reduce((a, s) => a + (s.currentValuePaise ?? 0), 0));
-        expect(r.totals.realisedGainPaise).toBe(r.schemes.reduce((a, s) => a + (s.realisedGainPaise ?? 0), 0));
+        // Gains and the included value are over the schemes the portfolio XIRR covers; the rest is reported apart.
+        const excluded = new Set(r.totals.xirrExcluded.map((x) => x.key));
+        const included = r.schemes.filter((s) => !excluded.has(s.key));
+        expect(r.totals.realisedGainPaise).toBe(included.reduce((a, s) => a + (s.realisedGainPaise ?? 0), 0));
+        expect(r.totals.unrealisedGainPaise).toBe(included.reduce((a, s) => a + (s.unrealisedGainPaise ?? 0), 0));
+        expect(r.totals.includedCurrentValuePaise).toBe(included.reduce((a, s) => a + (s.currentValuePaise ?? 0), 0));
+        expect(r.totals.includedCurrentValuePaise + r.totals.excludedCurrentValuePaise).toBe(r.totals.currentValuePaise);
+        for (const s of r.schemes) if (s.oversold) expect([s.realisedGainPaise, s.unrealisedGainPaise, s.gainsUnavailable]).toEqual([null, null, 'incomplete-history']);
       }),
       { seed: SEED, numRuns: 200 },
     );

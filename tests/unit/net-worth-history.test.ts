@@ -22,6 +22,16 @@ describe('monthly rollups', () => {
     expect(r[2]).toMatchObject({ changePaise: -60_00, changePercent: -50 });
   });
 
+  it('a month after a gap is compared with the last earlier close on record, and names that month', () => {
+    // No snapshot in August: September's change runs from July's close (100.00 -> 130.00, +30%).
+    const r = monthlyRollups([day('2026-07-31', 100_00), day('2026-09-15', 130_00), day('2026-10-02', 117_00)]);
+    expect(r.map((m) => [m.month, m.previousMonth, m.changePaise, m.changePercent])).toEqual([
+      ['2026-07', null, null, null],
+      ['2026-09', '2026-07', 30_00, 30],
+      ['2026-10', '2026-09', -13_00, -10],
+    ]);
+  });
+
   it('a negative previous close gives the percentage against its magnitude; a zero close gives none', () => {
     const r = monthlyRollups([day('2026-01-10', -200_00), day('2026-02-10', -100_00), day('2026-03-10', 0), day('2026-04-10', 50_00)]);
     expect(r[1]).toMatchObject({ changePaise: 100_00, changePercent: 50 });

@@ -16,7 +16,10 @@ import {
   type SimulationResult,
   type SipResult,
 } from '../../shared/domain/analytics/simulate.js';
+import { buildAnalytics } from '../../shared/domain/analytics/analytics.js';
 import { isAppError } from '../../shared/domain/errors.js';
+import { simulationDefaultsFrom } from '../../shared/usecases/simulate.usecase.js';
+import { personaInput } from '../support/persona-data.js';
 
 const TODAY = '2026-11-20';
 const NO_DATA: SimulationDefaults = { asOf: TODAY };
@@ -373,6 +376,16 @@ describe('goal', () => {
   ])('rejects %s (domain check against asOf)', (_label, o, fields) => {
     expect(problemsOf(() => simulate({ type: 'goal', targetAmountPaise: 1_00_000_00, ...o }, NO_DATA))).toEqual(fields);
   });
+
+  it.each([
+    ['0 years', 0],
+    ['0.01 years (rounds to no month)', 0.01],
+    ['1.5 years (the contract takes whole years)', 1.5],
+    ['negative years', -2],
+    ['61 years', 61],
+  ])('rejects %s in the domain too, naming the field, never a RangeError or an absurd figure', (_label, years) => {
+    expect(problemsOf(() => simulate({ type: 'goal', targetAmountPaise: 1_00_000_00, years }, NO_DATA))).toEqual(['years']);
+  });
 });
 
 describe('loan prepayment', () => {
@@ -405,6 +418,46 @@ describe('loan prepayment', () => {
     ['a prepayment after the loan ends', { outstandingPaise: 100, annualRatePercent: 9, remainingMonths: 12, atMonth: 12, prepaymentPaise: 1 }, NO_DATA, ['atMonth']],
   ] as const)('rejects %s, naming the fields', (_label, o, defaults, fields) => {
     expect(problemsOf(() => simulate({ type: 'loan-prepayment', ...o } as DomainRequest, defaults))).toEqual(fields);
+  });
+});
+
+describe('loans whose terms were assumed', () => {
+  const assumedLoan = { id: 'hl', label: 'home_loan', outstandingPaise: 30_00_000_00, annualRatePercent: 8.5, emiPaise: 31_000_00, remainingMonths: null, rateAssumed: true, paymentBasis: 'estimated-from-outstanding' } as const;
+
+  it('an assumed rate and an estimated EMI are labelled default, with a note, never your data', () => {
+    const r = run<LoanPrepaymentResult>({ type: 'loan-prepayment', prepaymentPaise: 1_00_000_00 }, { asOf: TODAY, loans: [assumedLoan] });
+    const a = (name: string) => r.assumptions.find((x) => x.name === name);
+    expect(a('outstandingPaise')).toMatchObject({ source: 'your data' });
+    expect(a('annualRatePercent')).toMatchObject({ value: 8.5, source: 'default' });
+    expect(a('annualRatePercent')?.note).toMatch(/no rate/i);
+    expect(a('remainingMonths')).toMatchObject({ source: 'default' });
+    expect(a('remainingMonths')?.note).toMatch(/estimated/i);
+  });
+
+  it('a reported rate and an EMI seen in the bank are your data', () => {
+    const r = run<LoanPrepaymentResult>({ type: 'loan-prepayment', prepaymentPaise: 1_00_000_00 }, { asOf: TODAY, loans: [{ ...assumedLoan, rateAssumed: false, paymentBasis: 'bank-observed' }] });
+    expect(r.assumptions.filter((x) => x.source === 'your data').map((x) => x.name)).toEqual(['outstandingPaise', 'annualRatePercent', 'remainingMonths']);
+  });
+
+  it('the defaults built from analytics carry whether the rate and EMI were assumed', () => {
+    // 3333333333 has no credit report: its home loan comes from the net worth at the assumed 8.5%, its EMI estimated.
+    const defaults = simulationDefaultsFrom(buildAnalytics(personaInput('3333333333')), TODAY);
+    expect(defaults.loans?.[0]).toMatchObject({ annualRatePercent: 8.5, rateAssumed: true, paymentBasis: 'estimated-from-outstanding' });
+    const r = run<LoanPrepaymentResult>({ type: 'loan-prepayment', prepaymentPaise: 1_00_000_00 }, defaults);
+    expect(r.assumptions.find((x) => x.name === 'annualRatePercent')).toMatchObject({ source: 'default' });
+  });
+});
+
+describe('income for the simulation defaults', () => {
+  it('is the salary (plus the median other monthly income) when a salary is detected', () => {
+    // 9000000012: ₹85,120 salary in Oct and Nov; other income Sep 0, Oct ₹10,000 once, Nov 0 (median 0).
+    expect(simulationDefaultsFrom(buildAnalytics(personaInput('9000000012')), TODAY).monthlyIncomePaise).toBe(85_120_00);
+  });
+
+  it('reads an analytics view stored before the typical income existed: the salary when detected, else the average', () => {
+    const stored = (estimate: object) => ({ cashFlow: { incomeEstimate: estimate } }) as unknown as Parameters<typeof simulationDefaultsFrom>[0];
+    expect(simulationDefaultsFrom(stored({ monthlyIncomePaise: 92_983_98, monthlySalaryPaise: 85_120_00, salaryDetected: true }), TODAY).monthlyIncomePaise).toBe(85_120_00);
+    expect(simulationDefaultsFrom(stored({ monthlyIncomePaise: 60_617_06, monthlySalaryPaise: null, salaryDetected: false }), TODAY).monthlyIncomePaise).toBe(60_617_06);
   });
 });
 

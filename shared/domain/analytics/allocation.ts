@@ -9,9 +9,10 @@ import { round2, type AnalyticsInput, type AnalyticsSource } from './input.js';
  *
  * Choices (each stated where it is applied):
  * - deposits (fixed and recurring) are `debt`: fixed income with a known rate, not cash on hand;
- * - liquid, overnight and money-market funds are `cash`: Fi's own asset class for them is
- *   CASH, they are redeemable next day with negligible rate risk, and users keep emergency
- *   money in them;
+ * - liquid, overnight and money-market funds, and liquid ETFs, are `cash`: Fi's own asset
+ *   class for them is CASH, they are redeemable next day with negligible rate risk, and users
+ *   keep emergency money in them (the emergency fund counts the same holdings as liquid);
+ * - bond, gilt, G-Sec and SDL ETFs (Bharat Bond included) are `debt`;
  * - NPS is `other`: its equity/bond split depends on the scheme choice, which Fi does not give;
  * - international funds and ETFs (by category or name) are `international`; gold funds,
  *   gold ETFs and SGBs are `gold`; non-gold commodities (silver) are `other`.
@@ -142,11 +143,21 @@ export function fundBucket(h: Pick<Holding, 'assetClass' | 'category' | 'name'>)
   return null;
 }
 
-/** An ETF's bucket by name and category: gold, silver (other), international, else equity. */
+/** Liquid ETFs (`LIQUID BEES`, `LIQUIDBEES`, `LIQUIDETF`…) hold overnight money-market instruments. */
+const LIQUID_ETF = /LIQUID/;
+/** Bond, gilt, G-Sec, state-development-loan (SDL) and Bharat Bond ETFs hold fixed income. */
+const DEBT_ETF = / (BONDS?|G SEC|GSEC|SDLS?) |GILT/;
+
+/**
+ * An ETF's bucket by name and category, in order: gold, silver (other), liquid (cash),
+ * bond/gilt/G-Sec/SDL (debt), international, else equity.
+ */
 export function etfBucket(h: Pick<Holding, 'category' | 'name'>): AllocationBucket {
   const text = words(h.category, h.name);
   if (GOLD.test(text)) return 'gold';
   if (SILVER.test(text)) return 'other';
+  if (LIQUID_ETF.test(text)) return 'cash';
+  if (DEBT_ETF.test(text)) return 'debt';
   if (INTERNATIONAL.test(text)) return 'international';
   return 'equity';
 }
@@ -175,8 +186,9 @@ function splitByHoldings(
   if (holdings.length === 0) notes.push(`${assetType}: no holdings to split ${rupees(valuePaise)} by; counted as other.`);
   else if (rest !== 0) notes.push(`${assetType}: holdings sum to ${rupees(covered)} against Fi's ${rupees(valuePaise)}; the difference ${rupees(rest)} is counted as other.`);
   if (rest !== 0) parts.set('other', (parts.get('other') ?? 0) + rest);
-  const basis = assetType === 'etf' ? 'by each ETF holding (gold, silver, international, else equity)' : "by each fund's asset class and category";
-  return [...parts.entries()].map(([bucket, v]) => ({ bucket, valuePaise: v, basis: bucket === 'other' && rest !== 0 ? `${basis}; includes the uncovered difference` : basis }));
+  const basis = assetType === 'etf' ? 'by each ETF holding (gold, silver, liquid, bond, international, else equity)' : "by each fund's asset class and category";
+  // In bucket order, whatever the order of the holdings.
+  return ALLOCATION_BUCKETS.filter((b) => parts.has(b)).map((bucket) => ({ bucket, valuePaise: parts.get(bucket) ?? 0, basis: bucket === 'other' && rest !== 0 ? `${basis}; includes the uncovered difference` : basis }));
 }
 
 const inr = (h: Holding): boolean => h.currency === 'INR' && Number.isSafeInteger(h.valuePaise);
@@ -220,7 +232,7 @@ function concentrationOf(holdings: readonly Holding[], usSecuritiesPaise: Paise 
   const investmentsPaise = values.reduce((a, h) => a + h.valuePaise, 0);
   const ranked = values
     .map((h) => ({ ...h, sharePercent: shareOf(h.valuePaise, investmentsPaise) }))
-    .sort((a, b) => b.valuePaise - a.valuePaise || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => b.valuePaise - a.valuePaise || compareText(a.name, b.name) || compareText(a.isin ?? '', b.isin ?? '') || compareText(a.kind, b.kind));
   const funds = holdings.filter((h) => h.kind === 'mutual_fund' && inr(h));
   const mutualFundPaise = funds.reduce((a, h) => a + h.valuePaise, 0);
   const amcs = new Map<string, { valuePaise: number; funds: number }>();
@@ -248,6 +260,12 @@ function concentrationOf(holdings: readonly Holding[], usSecuritiesPaise: Paise 
   };
 }
 
+const text = (x: unknown): string => (typeof x === 'string' ? x : '');
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** Holdings by id (a content hash), then name, ISIN and value: an order that does not depend on the input's. */
+const canonicalHoldings = (holdings: readonly Holding[]): Holding[] =>
+  [...holdings].sort((a, b) => compareText(text(a.id), text(b.id)) || compareText(text(a.name), text(b.name)) || compareText(text(a.isin), text(b.isin)) || (a.valuePaise ?? 0) - (b.valuePaise ?? 0));
+
 const emptyBuckets = (): BucketShare[] => ALLOCATION_BUCKETS.map((bucket) => ({ bucket, valuePaise: 0, sharePercent: null }));
 
 /**
@@ -263,7 +281,9 @@ const emptyBuckets = (): BucketShare[] => ALLOCATION_BUCKETS.map((bucket) => ({ 
 export function allocation(input: AnalyticsInput): Allocation {
   const nw = input.netWorth;
   const usSecurities = nw?.assetsByType['us_securities'];
-  const concentration = concentrationOf(input.holdings, Number.isSafeInteger(usSecurities) ? usSecurities : undefined);
+  // The store returns holdings in no particular order; a canonical one keeps notes and ties stable.
+  const holdings = canonicalHoldings(input.holdings);
+  const concentration = concentrationOf(holdings, Number.isSafeInteger(usSecurities) ? usSecurities : undefined);
   if (nw === null) {
     return { asOf: input.asOf, sources: [], available: false, unavailableReason: 'no net worth from Fi', totalAssetsPaise: null, buckets: emptyBuckets(), byAssetType: [], notes: [], concentration };
   }
@@ -275,7 +295,7 @@ export function allocation(input: AnalyticsInput): Allocation {
     .sort()
     .map((assetType) => {
       const valuePaise = (nw.assetsByType[assetType] ?? 0) + 0; // never -0
-      return { assetType, valuePaise, parts: splitAssetType(assetType, valuePaise, input.holdings, notes) };
+      return { assetType, valuePaise, parts: splitAssetType(assetType, valuePaise, holdings, notes) };
     });
   const totals = new Map<AllocationBucket, Paise>(ALLOCATION_BUCKETS.map((b) => [b, 0]));
   for (const part of byAssetType.flatMap((t) => t.parts)) totals.set(part.bucket, (totals.get(part.bucket) ?? 0) + part.valuePaise);

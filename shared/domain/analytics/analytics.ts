@@ -1,5 +1,5 @@
 import { allocation, type Allocation } from './allocation.js';
-import { cashFlow, type CashFlowAnalytics } from './cash-flow.js';
+import { cashFlow, incomeForObligations, type CashFlowAnalytics } from './cash-flow.js';
 import { creditAnalytics, type CreditAnalytics } from './credit.js';
 import { debtAnalytics, type DebtAnalytics } from './debt.js';
 import { epfAnalytics, type EpfAnalytics } from './epf-summary.js';
@@ -32,7 +32,8 @@ export function buildAnalytics(input: AnalyticsInput): Analytics {
     allocation: allocation(input),
     cashFlow: flow,
     credit: creditAnalytics(input),
-    debt: debtAnalytics(input, { monthlyIncomePaise: flow.incomeEstimate?.monthlyIncomePaise ?? null }),
+    // The salary (plus the median other monthly income) when there is one: see `IncomeEstimate.typicalMonthlyIncomePaise`.
+    debt: debtAnalytics(input, { monthlyIncomePaise: incomeForObligations(flow.incomeEstimate) }),
     epf: epfAnalytics(input),
   };
 }

@@ -1,5 +1,6 @@
 import type { Paise } from '../money.js';
-import type { Transaction } from '../fi/types.js';
+import type { CreditReportSummary, Holding, Transaction } from '../fi/types.js';
+import { etfBucket, fundBucket } from './allocation.js';
 import { round2, type AnalyticsInput, type AnalyticsSource } from './input.js';
 
 /**
@@ -18,17 +19,19 @@ import { round2, type AnalyticsInput, type AnalyticsSource } from './input.js';
 
 /**
  * What a bank row is, from its narration, mode and type. Credits are `salary`,
- * `other_income`, `interest`, `refunds`, `investments` (redemptions, SWP, broker payouts) or
- * `transfers`; debits are any of the others. `card_payment` is paying a credit-card bill;
- * `card_spend` (debit-card/POS purchases) and `bills` (BILLPAY utilities, insurance premiums)
- * are two categories beyond the brief's list, because otherwise most of a typical month
- * would land in `other`.
+ * `other_income` (income-tax refunds included), `interest`, `refunds`, `borrowing` (loan
+ * disbursals), `investments` (redemptions, SWP, broker payouts, FD/RD maturity and closure
+ * proceeds) or `transfers`; debits are any of the others. `card_payment` is paying a
+ * credit-card bill; `card_spend` (debit-card/POS purchases) and `bills` (BILLPAY utilities,
+ * insurance premiums) are two categories beyond the brief's list, because otherwise most of a
+ * typical month would land in `other`.
  */
 export type Category =
   | 'salary'
   | 'other_income'
   | 'interest'
   | 'refunds'
+  | 'borrowing'
   | 'rent'
   | 'emi'
   | 'card_payment'
@@ -45,24 +48,35 @@ export type Category =
 /**
  * How a categorised row counts: `income` and `spending` make the savings rate;
  * `investment` (SIPs, FD/RD bookings, redemptions) and `transfer` (between the user's own
- * accounts) move money the user keeps, so they are reported beside income and spending, not
- * in them. A refund is a credit that counts as negative spending.
+ * accounts) move money the user keeps, and `borrowing` (a loan paid out) is money the user
+ * owes, so these are reported beside income and spending, not in them. A refund is a credit
+ * that counts as negative spending.
  */
-export type Flow = 'income' | 'spending' | 'investment' | 'transfer';
+export type Flow = 'income' | 'spending' | 'investment' | 'transfer' | 'borrowing';
 
 // The rules are plain alternations with bounded pieces (no nested quantifiers), so a
 // hostile 500-character narration costs linear time.
 const RX = {
   transfer: /\bSELF\b|\bOWN (?:A\/?C|ACCOUNT|ACCT)\b|\bSWEEP\b/,
   salary: /\bSALARY\b|\bSAL\b|\bPAYROLL\b|\bPENSION\b/,
-  refund: /\bREFUND|\bREVERSAL\b|\bREVERSED\b|\bCASH ?BACK\b|\bCHARGEBACK\b/,
+  /** The Income Tax Department's refunds come from CPC (its Centralised Processing Centre) on behalf of the CBDT. */
+  taxRefund: /\bINCOME TAX REFUND|\bIT REFUND|\bTAX REFUND|\bITR REFUND|\bCPC\b|\bCBDT\b/,
+  refund: /\bREFUND|\bREVERSAL\b|\bREVERSED\b|\bREV\b|\bCASH ?BACK\b|\bCHARGEBACK\b/,
+  borrowing: /\bDISBURS|\bLOAN\b/,
   investment:
-    /\bSIP\b|\bMUTUAL FUNDS?\b|\bMF\b|\bAMC\b|\bBROK(?:ER|ERS|ING)\b|\bDEMAT\b|\bNPS\b|\bPRAN\b|\bREDEMPTION\b|\bSWP\b|\bFD BOOKING\b|\bRD INSTAL+MENT\b|\bRECURRING DEPOSIT\b|\bFIXED DEPOSIT\b/,
+    /\bSIP\b|\bMUTUAL FUNDS?\b|\bMF\b|\bAMC\b|\bBROK(?:ER|ERS|ING)\b|\bDEMAT\b|\bNPS\b|\bPRAN\b|\bREDEMPTION\b|\bSWP\b|\bFD BOOKING\b|\bRD INSTAL+MENT\b|\bRECURRING DEPOSIT\b|\bFIXED DEPOSIT\b|\bICCL\b|\bINDIAN CLEARING\b|\bBSE (?:LIMITED|LTD)\b|\bNSE CLEARING\b|\bNSCCL\b|\bCAMS\b|\bKFIN\w{0,10}|\bKARVY\b/,
+  /** A deposit paid back: maturity, (premature) closure or its proceeds, in either word order, or a transfer from it. */
+  depositProceeds:
+    /\b(?:FD|RD|TD)\b.{0,40}\b(?:MATUR\w{0,6}|CLOSURE|CLOSED|PREMAT\w{0,10}|PROCEEDS)\b|\b(?:MATUR\w{0,6}|CLOSURE|PREMAT\w{0,10}|PROCEEDS)\b.{0,40}\b(?:FD|RD|TD)\b|\bTRF FROM (?:FD|RD)\b/,
   interest: /\bINTEREST\b|\bINT\b[ .:-]{0,3}(?:PD|CR|PAID|CREDIT)\b/,
   fees: /\bCHARGES?\b|\bCHGS?\b|\bBOUNCE|\bPENAL|\bLATE FEE\b|\bANNUAL FEE\b|\bMIN(?:IMUM)? BAL/,
   cash: /\bATM\b|\bCASH (?:WDL|WITHDRAWAL)\b|\bNWD\b/,
   recurringDeposit: /\bRD\b|\bRECURRING DEPOSIT\b/,
   emi: /\bEMI\b|\bLOAN\b|\bINSTAL+MENT\b/,
+  loanWord: /\bEMI\b|\bLOAN\b/,
+  /** Names NBFC lenders go by in Indian mandates. */
+  nbfc: /\bFINANCE (?:LTD|LIMITED)\b|\bFINSERV\b|\bHOME FIN(?:ANCE)?\b|\bCAPITAL (?:LTD|LIMITED)\b/,
+  mandate: /^(?:ACH|NACH|ECS)\b/,
   cardBill: /\bCREDIT ?CARD\b|\bCC\b|\bCARD SERVICES\b|\bCARDS\b|\bCARD (?:BILL|DUE|PAYMENT|AUTOPAY)\b|\bMIN(?:IMUM)? DUE\b/,
   card: /\bCARD\b/,
   pos: /^POS\b/,
@@ -78,22 +92,65 @@ function ruleText(value: unknown): string {
   return value.slice(0, 1000).normalize('NFKC').toUpperCase();
 }
 
+/** What the categoriser may know beyond the row itself. */
+export interface CategoriseContext {
+  /**
+   * Distinctive words of the lenders of the user's active loans (see `loanLenderWords`), upper
+   * case. An ACH/NACH/ECS debit naming one of them is that loan's instalment.
+   */
+  readonly lenders?: readonly string[];
+}
+
+/** Words too common in lender names to tie a bank narration to one lender. */
+const GENERIC_LENDER_WORDS = new Set(['BANK', 'THE', 'LTD', 'LIMITED', 'FINANCE', 'FINANCIAL', 'FINSERV', 'CARD', 'CARDS', 'SERVICES', 'NBFC', 'CO', 'OPERATIVE', 'COOPERATIVE', 'CONSUMER', 'HOUSING', 'CAPITAL', 'CREDIT', 'PVT', 'PRIVATE', 'OF', 'INDIA', 'AND', 'LOAN', 'LOANS', 'APP', 'MONEY']);
+
+/** The first distinctive word of a lender's name (`QUICKRUPEE FINANCE LTD` -> `QUICKRUPEE`), upper case, or null. */
+export function lenderToken(lender: unknown): string | null {
+  const label = safeLabel(lender, 40);
+  if (label === null) return null;
+  for (const word of label.toUpperCase().split(/[^\p{L}\p{N}]+/u)) {
+    if (word.length >= 3 && !GENERIC_LENDER_WORDS.has(word) && !/^\d+$/.test(word)) return word;
+  }
+  return null;
+}
+
+/** The distinctive words of the lenders of the open loans (not cards) in a credit report, sorted and unique. */
+export function loanLenderWords(report: CreditReportSummary | null | undefined): string[] {
+  const accounts = report && typeof report === 'object' && Array.isArray(report.accounts) ? report.accounts : [];
+  const words = accounts.filter((a) => a && typeof a === 'object' && a.kind === 'loan' && a.open === true).map((a) => lenderToken(a.lender));
+  return [...new Set(words.filter((w): w is string => w !== null))].sort();
+}
+
+const namesLender = (text: string, lenders: readonly string[] | undefined): boolean => {
+  if (!Array.isArray(lenders) || lenders.length === 0) return false;
+  const words = new Set(text.split(/[^\p{L}\p{N}]+/u));
+  return lenders.some((l) => typeof l === 'string' && words.has(l));
+};
+
 /**
  * The category of one transaction, by the first rule that matches. Investment and stock
  * transactions (kind `mf`/`stock`) are `investments`; OPENING, CLOSING and OTHERS rows (no
  * direction) are `other` and left out of every flow.
  *
- * Credits: INTEREST type -> interest; `SELF`/`OWN A/C` -> transfers; salary, payroll or
- * pension -> salary; refund, reversal, cashback -> refunds; fund, SIP, broker, NPS,
- * redemption, FD/RD -> investments; interest wording -> interest; anything else ->
- * other_income. Debits: TDS type -> tax; CHARGES mode or charge/bounce/penalty wording ->
- * fees; ATM/CASH mode or withdrawal wording -> atm_cash; own-account wording -> transfers;
- * INSTALLMENT type -> emi (an RD instalment -> investments); investment wording ->
- * investments; EMI/loan wording -> emi; credit-card bill wording (not a POS purchase) ->
- * card_payment; rent/landlord -> rent; tax wording -> tax; UPI -> upi_spend; card/POS ->
- * card_spend; BILLPAY -> bills; else other. Never throws.
+ * Credits: INTEREST type -> interest; `SELF`/`OWN A/C` -> transfers; an income-tax refund
+ * (`INCOME TAX REFUND`, `IT REFUND`, `TAX REFUND`, `CPC`, `CBDT`) -> other_income; salary,
+ * payroll or pension -> salary; refund, reversal (`REV-UPI`, `UPI/REV`), cashback -> refunds;
+ * a loan disbursal (`DISBURS…`, `LOAN`) -> borrowing; fund, SIP, broker, NPS, redemption,
+ * exchange or registrar (ICCL, BSE, NSE Clearing, CAMS, KFin) wording, or FD/RD maturity,
+ * closure or proceeds (`TRF FROM FD`) -> investments; interest wording -> interest; anything
+ * else -> other_income.
+ *
+ * Debits: TDS type -> tax; CHARGES mode or charge/bounce/penalty wording -> fees; ATM/CASH
+ * mode or withdrawal wording -> atm_cash; own-account wording -> transfers; investment
+ * wording without EMI/LOAN -> investments (a SIP on an INSTALLMENT row too); INSTALLMENT type
+ * -> emi (an RD instalment -> investments); EMI/loan wording -> emi; credit-card bill wording
+ * (not a POS purchase) -> card_payment; an ACH/NACH/ECS mandate naming an active loan's lender
+ * (`context.lenders`) or an NBFC (`FINANCE LTD`, `FINSERV`, `HOME FIN`, `CAPITAL LTD`) -> emi;
+ * rent/landlord -> rent; tax wording -> tax; UPI -> upi_spend; card/POS -> card_spend;
+ * BILLPAY -> bills; else other. Without `context` the lender rule uses the NBFC names only.
+ * Pure; never throws.
  */
-export function categorise(t: Transaction): Category {
+export function categorise(t: Transaction, context: CategoriseContext = {}): Category {
   if (t === null || typeof t !== 'object') return 'other';
   if (t.kind !== 'bank') return 'investments';
   const text = ruleText(t.narration);
@@ -101,9 +158,11 @@ export function categorise(t: Transaction): Category {
   if (t.direction === 'credit') {
     if (t.type === 'INTEREST') return 'interest';
     if (RX.transfer.test(text)) return 'transfers';
+    if (RX.taxRefund.test(text)) return 'other_income';
     if (RX.salary.test(text)) return 'salary';
     if (RX.refund.test(text)) return 'refunds';
-    if (RX.investment.test(text)) return 'investments';
+    if (RX.borrowing.test(text)) return 'borrowing';
+    if (RX.investment.test(text) || RX.depositProceeds.test(text)) return 'investments';
     if (RX.interest.test(text)) return 'interest';
     return 'other_income';
   }
@@ -112,11 +171,14 @@ export function categorise(t: Transaction): Category {
   if (mode === 'CHARGES' || RX.fees.test(text)) return 'fees';
   if (mode === 'ATM' || mode === 'CASH' || RX.cash.test(text)) return 'atm_cash';
   if (RX.transfer.test(text)) return 'transfers';
-  if (t.type === 'INSTALLMENT') return RX.recurringDeposit.test(text) ? 'investments' : 'emi';
-  if (RX.investment.test(text)) return 'investments';
+  // A SIP collected as an INSTALLMENT is an investment; a loan against funds is still a loan.
+  if (RX.investment.test(text) && !RX.loanWord.test(text)) return 'investments';
+  if (t.type === 'INSTALLMENT') return RX.recurringDeposit.test(text) && !RX.loanWord.test(text) ? 'investments' : 'emi';
   if (RX.emi.test(text)) return 'emi';
   const pos = RX.pos.test(text);
   if (!pos && (RX.cardBill.test(text) || (mode === 'BILLPAY' && RX.card.test(text)))) return 'card_payment';
+  const mandate = mode === 'ACH' || mode === 'NACH' || mode === 'ECS' || RX.mandate.test(text);
+  if (mandate && (namesLender(text, context.lenders) || RX.nbfc.test(text))) return 'emi';
   if (RX.rent.test(text)) return 'rent';
   if (RX.tax.test(text)) return 'tax';
   if (mode === 'UPI' || RX.upi.test(text)) return 'upi_spend';
@@ -129,6 +191,7 @@ export function categorise(t: Transaction): Category {
 export function flowOf(category: Category): Flow {
   if (category === 'transfers') return 'transfer';
   if (category === 'investments') return 'investment';
+  if (category === 'borrowing') return 'borrowing';
   if (category === 'salary' || category === 'other_income' || category === 'interest') return 'income';
   return 'spending';
 }
@@ -164,7 +227,12 @@ export function safeLabel(value: unknown, max = 40): string | null {
   return cut === '' ? null : cut;
 }
 
-const PREFIX = /^(?:UPI|IMPS|NEFT|RTGS|NACH|ACH|ECS|FT|BILLPAY|BBPS|POS|MMT)\b[\s/:-]{0,3}(?:(?:DR|CR|D|C|P2A|P2M|TRF|TO|FROM)\b[\s/:-]{0,3})?/;
+/**
+ * Channel prefixes, possibly stacked (`MMT/IMPS/…`, `BIL/ONL/…`, `INF/INFT/…`,
+ * `TO TRANSFER-UPI/DR/…`, `REV-UPI/…`): stripped one after another, at most `MAX_PREFIXES`.
+ */
+const PREFIX = /^(?:TO TRANSFER|BY TRANSFER|UPI|IMPS|NEFT|RTGS|NACH|ACH|ECS|FT|BILLPAY|BBPS|POS|MMT|BIL|ONL|INFT|INF|REV)\b[\s/:-]{0,3}(?:(?:DR|CR|D|C|P2A|P2M|TRF|TO|FROM)\b[\s/:-]{0,3})?/;
+const MAX_PREFIXES = 4;
 const IFSC = /^[A-Z]{4}0[A-Z0-9]{6}$/;
 const HANDLE = /^(?:OK[A-Z]{2,8}|YBL|PAYTM|IBL|AXL|APL|UPI|YAPL|JUPITERAXIS|FBL)$/;
 
@@ -193,9 +261,13 @@ export function counterpartyOf(narration: unknown): Counterparty {
     .replace(URL, ' ')
     .replace(TAG, ' ')
     .trim();
-  // The prefix is ASCII, so its length is the same in the upper-cased text.
-  const prefix = PREFIX.exec(text.toUpperCase());
-  const body = prefix ? text.slice(prefix[0].length) : text;
+  // The prefixes are ASCII, so their length is the same in the upper-cased text.
+  let body = text;
+  for (let i = 0; i < MAX_PREFIXES; i++) {
+    const prefix = PREFIX.exec(body.toUpperCase());
+    if (!prefix || prefix[0].length === 0) break;
+    body = body.slice(prefix[0].length);
+  }
   for (const segment of body.split(/[/|-]/)) {
     const words = segment
       .trim()
@@ -260,11 +332,17 @@ export interface FlowFigures {
   readonly investedPaise: Paise;
   /** Credits from investments (redemptions, SWP, broker payouts). */
   readonly redeemedPaise: Paise;
+  /**
+   * Own-account transfers: `SELF`/`OWN A/C` wording, or a debit and a credit of the same
+   * amount paired as one move between the user's accounts (see `cashFlow`).
+   */
   readonly transfersInPaise: Paise;
   readonly transfersOutPaise: Paise;
+  /** Loan disbursals: money borrowed, neither income nor spending. */
+  readonly borrowedPaise: Paise;
   /** Refund credits (already subtracted from spending). */
   readonly refundsPaise: Paise;
-  /** Every credit (CREDIT and INTEREST rows) = income + refunds + redeemed + transfers in. */
+  /** Every credit (CREDIT and INTEREST rows) = income + refunds + redeemed + transfers in + borrowed. */
   readonly creditsPaise: Paise;
   /** Every debit (DEBIT, TDS, INSTALLMENT rows) = spending + refunds + invested + transfers out. */
   readonly debitsPaise: Paise;
@@ -336,7 +414,7 @@ export interface EmergencyFund {
   readonly liquidAssetsPaise: Paise | null;
   /** Savings and current account balances, each negative balance counted as zero. */
   readonly bankBalancesPaise: Paise | null;
-  /** Current value of liquid and overnight mutual funds. */
+  /** Current value of liquid, overnight and money-market funds and liquid ETFs (the allocation's cash funds). */
   readonly liquidFundsPaise: Paise;
   readonly averageMonthlySpendingPaise: Paise | null;
   readonly reason: string | null;
@@ -349,6 +427,19 @@ export interface IncomeEstimate {
   readonly monthlyIncomePaise: Paise | null;
   /** Median of the per-month salary totals over months with a salary credit; null when none. */
   readonly monthlySalaryPaise: Paise | null;
+  /**
+   * Median over every calendar month the period touches (partial ones included, a month
+   * without any counting as zero) of the month's income other than salary; null without bank
+   * data. A credit that recurs monthly survives the median; a one-off does not.
+   */
+  readonly monthlyOtherIncomePaise: Paise | null;
+  /**
+   * The monthly income to set obligations and plans against (EMI to income, simulation
+   * defaults): with a salary, `monthlySalaryPaise + monthlyOtherIncomePaise`; without one,
+   * the days-based `monthlyIncomePaise`. Null without bank data.
+   */
+  readonly typicalMonthlyIncomePaise: Paise | null;
+  readonly typicalIncomeBasis: 'salary-plus-other' | 'days-average' | null;
   readonly salaryDetected: boolean;
   /** Number of salary or pension credits seen. */
   readonly salaryCredits: number;
@@ -400,6 +491,8 @@ export type CashFlowAnalytics =
 // Rows
 
 interface Row {
+  readonly id: string;
+  readonly accountKey: string;
   readonly day: number;
   readonly date: string;
   readonly month: string;
@@ -419,8 +512,75 @@ interface Prepared {
   readonly bankRows: number;
 }
 
+/** Transfers between the user's accounts without own-account wording look like these on each side. */
+const PAIRABLE_DEBIT: ReadonlySet<Category> = new Set(['upi_spend', 'other']);
+const PAIRABLE_CREDIT: ReadonlySet<Category> = new Set(['other_income']);
+/** A debit and a credit in different banks at most this many days apart can be one move. */
+const PAIR_DAYS = 1;
+/** With a shared reference number, the two sides may post up to this many days apart (weekends). */
+const PAIR_DAYS_SAME_REFERENCE = 3;
+
+/** Reference numbers in a narration: UPI/IMPS RRNs (12 digits), NEFT/RTGS UTRs (up to 5 letters and 12-22 digits). */
+function referencesOf(narration: string | undefined): string[] {
+  if (typeof narration !== 'string') return [];
+  return narration
+    .slice(0, 1000)
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/)
+    .filter((w) => /^[A-Z]{0,5}\d{12,22}$/.test(w));
+}
+
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** A total order on rows that does not depend on the input order (ids are content hashes). */
+const canonical = (a: Row, b: Row): number =>
+  a.day - b.day || a.amountPaise - b.amountPaise || compareText(a.accountKey, b.accountKey) || compareText(a.narration ?? '', b.narration ?? '') || compareText(a.id, b.id);
+
+/**
+ * Moves between the user's own accounts that carry no own-account wording: a debit
+ * (UPI/other) and a credit (other income) of the same amount, either in different bank
+ * blocks at most a day apart, or sharing a reference number at most three days apart, are
+ * paired and both become `transfers`. Debits are taken in a canonical order (date, amount,
+ * bank, narration, id); each takes the unpaired credit sharing a reference first, then the
+ * nearest in days, then the first in the same order. So the result does not depend on the
+ * order of the input.
+ */
+function pairOwnTransfers(rows: readonly Row[]): Row[] {
+  const debits = rows.filter((r) => r.direction === 'debit' && PAIRABLE_DEBIT.has(r.category)).sort(canonical);
+  const creditsByAmount = new Map<number, Row[]>();
+  for (const r of rows) {
+    if (r.direction !== 'credit' || !PAIRABLE_CREDIT.has(r.category)) continue;
+    const list = creditsByAmount.get(r.amountPaise) ?? [];
+    list.push(r);
+    creditsByAmount.set(r.amountPaise, list);
+  }
+  for (const list of creditsByAmount.values()) list.sort(canonical);
+  const paired = new Set<Row>();
+  for (const d of debits) {
+    const refs = referencesOf(d.narration);
+    let best: Row | undefined;
+    let bestRank: [number, number] | undefined;
+    for (const c of creditsByAmount.get(d.amountPaise) ?? []) {
+      if (paired.has(c)) continue;
+      const gap = Math.abs(c.day - d.day);
+      const shared = refs.length > 0 && referencesOf(c.narration).some((ref) => refs.includes(ref));
+      if (!(shared ? gap <= PAIR_DAYS_SAME_REFERENCE : gap <= PAIR_DAYS && c.accountKey !== d.accountKey)) continue;
+      const rank: [number, number] = [shared ? 0 : 1, gap];
+      if (bestRank === undefined || rank[0] < bestRank[0] || (rank[0] === bestRank[0] && rank[1] < bestRank[1])) {
+        best = c;
+        bestRank = rank;
+      }
+    }
+    if (best !== undefined) {
+      paired.add(d);
+      paired.add(best);
+    }
+  }
+  return rows.map((r) => (paired.has(r) ? { ...r, category: 'transfers', flow: 'transfer' } : r));
+}
+
 function prepare(input: AnalyticsInput): Prepared {
   const asOfDay = dayNumber(input.asOf);
+  const context: CategoriseContext = { lenders: loanLenderWords(input.creditReport) };
   const rows: Row[] = [];
   const excluded = { balanceRows: 0, undirected: 0, afterAsOf: 0, unreadable: 0 };
   let firstDay: number | undefined;
@@ -449,11 +609,22 @@ function prepare(input: AnalyticsInput): Prepared {
       excluded.undirected++;
       continue;
     }
-    const category = categorise(t);
+    const category = categorise(t, context);
     const date = dateOf(day);
-    rows.push({ day, date, month: date.slice(0, 7), amountPaise: amount, direction: t.direction, category, flow: flowOf(category), narration: t.narration });
+    rows.push({
+      id: typeof t.id === 'string' ? t.id : '',
+      accountKey: typeof t.accountKey === 'string' ? t.accountKey : '',
+      day,
+      date,
+      month: date.slice(0, 7),
+      amountPaise: amount,
+      direction: t.direction,
+      category,
+      flow: flowOf(category),
+      narration: typeof t.narration === 'string' ? t.narration : undefined,
+    });
   }
-  return { rows, firstDay, lastDay, excluded, bankRows };
+  return { rows: pairOwnTransfers(rows), firstDay, lastDay, excluded, bankRows };
 }
 
 interface Accumulator {
@@ -463,13 +634,14 @@ interface Accumulator {
   redeemed: number;
   transfersIn: number;
   transfersOut: number;
+  borrowed: number;
   refunds: number;
   credits: number;
   debits: number;
   count: number;
 }
 
-const emptyAccumulator = (): Accumulator => ({ income: 0, spending: 0, invested: 0, redeemed: 0, transfersIn: 0, transfersOut: 0, refunds: 0, credits: 0, debits: 0, count: 0 });
+const emptyAccumulator = (): Accumulator => ({ income: 0, spending: 0, invested: 0, redeemed: 0, transfersIn: 0, transfersOut: 0, borrowed: 0, refunds: 0, credits: 0, debits: 0, count: 0 });
 
 function add(acc: Accumulator, row: Row): void {
   acc.count++;
@@ -478,6 +650,7 @@ function add(acc: Accumulator, row: Row): void {
     acc.credits += a;
     if (row.flow === 'transfer') acc.transfersIn += a;
     else if (row.flow === 'investment') acc.redeemed += a;
+    else if (row.flow === 'borrowing') acc.borrowed += a;
     else if (row.category === 'refunds') {
       acc.refunds += a;
       acc.spending -= a;
@@ -503,6 +676,7 @@ function figures(acc: Accumulator): FlowFigures {
     redeemedPaise: acc.redeemed,
     transfersInPaise: acc.transfersIn,
     transfersOutPaise: acc.transfersOut,
+    borrowedPaise: acc.borrowed,
     refundsPaise: acc.refunds,
     creditsPaise: acc.credits,
     debitsPaise: acc.debits,
@@ -552,17 +726,20 @@ function isMonthly(byDate: readonly Row[]): boolean {
  * pattern (cabs, groceries, cafes).
  */
 function findRecurring(rows: readonly Row[]): RecurringPayment[] {
-  const groups = new Map<string, { label: string; rows: Row[] }>();
+  const groups = new Map<string, { labels: Map<string, number>; rows: Row[] }>();
   for (const row of rows) {
     if (row.direction !== 'debit' || row.flow === 'transfer') continue;
     const party = counterpartyOf(row.narration);
     if (party.key === '' || party.label === null) continue;
-    const group = groups.get(party.key);
-    if (group) group.rows.push(row);
-    else groups.set(party.key, { label: party.label, rows: [row] });
+    const group = groups.get(party.key) ?? { labels: new Map<string, number>(), rows: [] };
+    group.rows.push(row);
+    group.labels.set(party.label, (group.labels.get(party.label) ?? 0) + 1);
+    groups.set(party.key, group);
   }
   const found: RecurringPayment[] = [];
-  for (const { label, rows: groupRows } of groups.values()) {
+  for (const { labels, rows: groupRows } of groups.values()) {
+    // The payee's most frequent spelling; a tie goes to the first in code-point order.
+    const label = [...labels.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]))[0]?.[0] ?? '';
     const perMonth = new Map<string, number>();
     for (const r of groupRows) perMonth.set(r.month, (perMonth.get(r.month) ?? 0) + 1);
     if (Math.max(...perMonth.values()) > MAX_PAYMENTS_PER_MONTH) continue;
@@ -598,7 +775,7 @@ function findRecurring(rows: readonly Row[]): RecurringPayment[] {
       });
     }
   }
-  return found.sort((a, b) => b.typicalAmountPaise - a.typicalAmountPaise || (a.counterparty < b.counterparty ? -1 : a.counterparty > b.counterparty ? 1 : 0));
+  return found.sort((a, b) => b.typicalAmountPaise - a.typicalAmountPaise || compareText(a.counterparty, b.counterparty) || compareText(a.category, b.category) || compareText(a.firstDate, b.firstDate));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -609,11 +786,13 @@ export const EMERGENCY_FUND_MONTHS = { low: 3, strong: 6 } as const;
 
 const EMERGENCY_FUND_DEFINITION =
   'Liquid assets are savings and current account balances from the net-worth data (a negative balance counts as zero) ' +
-  'plus liquid and overnight mutual funds (redeemable within a working day). Fixed deposits, other funds, stocks and EPF are left out. ' +
+  'plus the funds the allocation counts as cash: liquid, overnight and money-market funds (or Fi asset class CASH) and liquid ETFs ' +
+  '(redeemable within a working day). Fixed deposits, other funds, stocks and EPF are left out. ' +
   'Months = liquid assets / average monthly spending (spending excludes investments and own-account transfers). ' +
   'Status on the 1-decimal figure: under 3 months low, 3 to 6 ok, over 6 strong: the 3-6 months of expenses most financial planners advise.';
 
-const LIQUID_FUND = /(?:^|[^A-Z])(?:LIQUID|OVERNIGHT)(?:[^A-Z]|$)/;
+/** A holding the allocation puts in its `cash` bucket (the same rule, so both sections agree). */
+const isLiquidHolding = (h: Holding): boolean => (h.kind === 'mutual_fund' && fundBucket(h) === 'cash') || (h.kind === 'etf' && etfBucket(h) === 'cash');
 
 function liquidAssets(input: AnalyticsInput): { bank: Paise | null; funds: Paise } {
   const accounts = Array.isArray(input.accounts) ? input.accounts : [];
@@ -621,7 +800,7 @@ function liquidAssets(input: AnalyticsInput): { bank: Paise | null; funds: Paise
   const bank = cash.length === 0 ? null : cash.reduce((sum, a) => sum + Math.max(0, a.balancePaise), 0);
   const holdings = Array.isArray(input.holdings) ? input.holdings : [];
   const funds = holdings
-    .filter((h) => h && h.kind === 'mutual_fund' && h.currency === 'INR' && Number.isSafeInteger(h.valuePaise) && LIQUID_FUND.test(ruleText(`${h.category ?? ''} ${h.name ?? ''}`)))
+    .filter((h) => h && typeof h === 'object' && h.currency === 'INR' && Number.isSafeInteger(h.valuePaise) && isLiquidHolding(h))
     .reduce((sum, h) => sum + Math.max(0, h.valuePaise), 0);
   return { bank, funds };
 }
@@ -639,20 +818,42 @@ function emergencyFund(input: AnalyticsInput, averageSpending: Paise | null): Em
 
 const INCOME_BASIS =
   'monthlyIncomePaise = income over the covered period / (days covered / 30.4375), so partial months count for their share of days. ' +
-  'monthlySalaryPaise = median of the calendar-month salary totals over months with a salary or pension credit; prefer it for a salaried user.';
+  'monthlySalaryPaise = median of the calendar-month salary totals over months with a salary or pension credit. ' +
+  'monthlyOtherIncomePaise = median over the calendar months covered (a month without any counts as zero) of income other than salary, so a one-off credit does not count. ' +
+  'typicalMonthlyIncomePaise, used for EMI to income and the simulations = salary + other income for a salaried user, else monthlyIncomePaise.';
 
-function estimateIncome(rows: readonly Row[], days: number | null): IncomeEstimate {
-  if (days === null || days <= 0) {
-    return { monthlyIncomePaise: null, monthlySalaryPaise: null, salaryDetected: false, salaryCredits: 0, basis: INCOME_BASIS, reason: 'No bank transactions: income cannot be estimated.' };
+function estimateIncome(rows: readonly Row[], firstDay: number | undefined, lastDay: number | undefined): IncomeEstimate {
+  if (firstDay === undefined || lastDay === undefined || lastDay < firstDay) {
+    return {
+      monthlyIncomePaise: null,
+      monthlySalaryPaise: null,
+      monthlyOtherIncomePaise: null,
+      typicalMonthlyIncomePaise: null,
+      typicalIncomeBasis: null,
+      salaryDetected: false,
+      salaryCredits: 0,
+      basis: INCOME_BASIS,
+      reason: 'No bank transactions: income cannot be estimated.',
+    };
   }
-  const income = rows.filter((r) => r.direction === 'credit' && r.flow === 'income').reduce((s, r) => s + r.amountPaise, 0);
-  const salaryRows = rows.filter((r) => r.direction === 'credit' && r.category === 'salary');
+  const days = lastDay - firstDay + 1;
+  const incomeRows = rows.filter((r) => r.direction === 'credit' && r.flow === 'income');
+  const income = incomeRows.reduce((s, r) => s + r.amountPaise, 0);
+  const salaryRows = incomeRows.filter((r) => r.category === 'salary');
   const perMonth = new Map<string, number>();
   for (const r of salaryRows) perMonth.set(r.month, (perMonth.get(r.month) ?? 0) + r.amountPaise);
   const salaryMonths = [...perMonth.values()].sort((a, b) => a - b);
+  const otherPerMonth = new Map<string, number>(monthsOf(firstDay, lastDay).map((m) => [m.month, 0]));
+  for (const r of incomeRows) if (r.category !== 'salary' && otherPerMonth.has(r.month)) otherPerMonth.set(r.month, (otherPerMonth.get(r.month) ?? 0) + r.amountPaise);
+  const other = median([...otherPerMonth.values()].sort((a, b) => a - b));
+  const monthlyIncome = roundPaise((income * DAYS_PER_MONTH) / days);
+  const salary = salaryMonths.length > 0 ? median(salaryMonths) : null;
   return {
-    monthlyIncomePaise: roundPaise((income * DAYS_PER_MONTH) / days),
-    monthlySalaryPaise: salaryMonths.length > 0 ? median(salaryMonths) : null,
+    monthlyIncomePaise: monthlyIncome,
+    monthlySalaryPaise: salary,
+    monthlyOtherIncomePaise: other,
+    typicalMonthlyIncomePaise: salary !== null ? salary + other : monthlyIncome,
+    typicalIncomeBasis: salary !== null ? 'salary-plus-other' : 'days-average',
     salaryDetected: salaryRows.length > 0,
     salaryCredits: salaryRows.length,
     basis: INCOME_BASIS,
@@ -663,8 +864,20 @@ function estimateIncome(rows: readonly Row[], days: number | null): IncomeEstima
 /** The income estimate on its own (for debt ratios and simulations); see `IncomeEstimate`. Pure, never throws. */
 export function incomeEstimate(input: AnalyticsInput): IncomeEstimate {
   const prepared = prepare(input);
-  const days = prepared.firstDay === undefined || prepared.lastDay === undefined ? null : prepared.lastDay - prepared.firstDay + 1;
-  return estimateIncome(prepared.rows, days);
+  return estimateIncome(prepared.rows, prepared.firstDay, prepared.lastDay);
+}
+
+/**
+ * The monthly income obligations and plans are measured against: `typicalMonthlyIncomePaise`
+ * (see `IncomeEstimate`). An estimate stored before that field existed gives the salary when
+ * one was detected, else the days-based average. Null when unknown or not a whole, positive
+ * number of paise.
+ */
+export function incomeForObligations(estimate: Partial<IncomeEstimate> | null | undefined): Paise | null {
+  if (!estimate || typeof estimate !== 'object') return null;
+  const pick = (v: unknown): number | null => (typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : null);
+  if ('typicalMonthlyIncomePaise' in estimate) return pick(estimate.typicalMonthlyIncomePaise);
+  return (estimate.salaryDetected === true ? pick(estimate.monthlySalaryPaise) : null) ?? pick(estimate.monthlyIncomePaise);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -713,8 +926,13 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * `asOf`; OPENING/CLOSING and direction-less rows excluded and counted). Without any bank
  * transaction it returns `available: false` with reason `no-bank-transactions`.
  *
+ * Own-account transfers are found by wording (`SELF`, `OWN A/C`) and by pairing a debit with
+ * a credit of the same amount a day apart in another bank, or sharing a reference number
+ * (see `pairOwnTransfers`). ACH/NACH debits to the lenders of the credit report's active
+ * loans are EMIs (see `categorise`).
+ *
  * Promises: per month and in total, `netPaise = incomePaise - spendingPaise` exactly;
- * `creditsPaise = income + refunds + redeemed + transfersIn` and
+ * `creditsPaise = income + refunds + redeemed + transfersIn + borrowed` and
  * `debitsPaise = spending + refunds + invested + transfersOut`; the category lists sum to
  * income and spending. Pure, deterministic, idempotent; never throws.
  */
@@ -728,7 +946,7 @@ export function cashFlow(input: AnalyticsInput): CashFlowAnalytics {
       sources: ['fetch_bank_transactions'],
       reason: 'no-bank-transactions',
       message: prepared.bankRows === 0 ? 'No bank transactions are connected.' : 'No readable bank transaction on or before the as-of date.',
-      incomeEstimate: estimateIncome([], null),
+      incomeEstimate: estimateIncome([], undefined, undefined),
     };
   }
   const days = lastDay - firstDay + 1;
@@ -786,7 +1004,7 @@ export function cashFlow(input: AnalyticsInput): CashFlowAnalytics {
     incomeByCategory: categoryTotals(rows, (r) => r.flow === 'income', () => 1),
     recurring: findRecurring(rows),
     emergencyFund: fund,
-    incomeEstimate: estimateIncome(rows, days),
+    incomeEstimate: estimateIncome(rows, firstDay, lastDay),
     excluded: prepared.excluded,
   };
 }

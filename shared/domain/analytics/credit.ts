@@ -1,6 +1,6 @@
 import type { Paise } from '../money.js';
 import type { CreditAccount } from '../fi/types.js';
-import { categorise, safeLabel } from './cash-flow.js';
+import { categorise, lenderToken, loanLenderWords, safeLabel } from './cash-flow.js';
 import { round2, type AnalyticsInput, type AnalyticsSource } from './input.js';
 
 /**
@@ -41,7 +41,12 @@ export type UtilisationStatus = 'good' | 'fair' | 'high' | 'over_limit';
  */
 export const UTILISATION_THRESHOLDS = { good: 30, fair: 50, limit: 100 } as const;
 
-/** Experian account status codes read as settled/written off. `"71"` is the code our data uses for a settled account. */
+/**
+ * Account status codes read as settled or written off: the only evidence of settlement we
+ * take (the payment-history letters are asset classifications, see `readPaymentHistory`).
+ * `"71"` is the code our data (the dev personas, modelled on Fi's Experian reports) uses for
+ * a settled account, and the one counted in Experian's `creditAccountDefault` there.
+ */
 const SETTLED_STATUS = new Set(['71']);
 
 export interface CreditScore {
@@ -103,8 +108,12 @@ export interface AccountPaymentHistory {
   readonly worstDelayMonths: number;
   /** 0 = the latest reported month; null when never late. Counted from the account's `dateReported`. */
   readonly mostRecentLateMonthIndex: number | null;
-  /** An `S` (settled) appears in the history or the payment rating. */
-  readonly settledInHistory: boolean;
+  /** Months classified substandard (`B`), doubtful (`D`) or loss (`L`): a non-performing asset. */
+  readonly nonPerformingMonths: number;
+  /** Months classified special mention (`M`): standard, watched by the lender. */
+  readonly specialMentionMonths: number;
+  /** `B`, `D` or `L` in the history or the payment rating. */
+  readonly nonPerformingInHistory: boolean;
 }
 
 export interface PaymentHistory {
@@ -116,6 +125,11 @@ export interface PaymentHistory {
   readonly mostRecentLateMonthIndex: number | null;
   /** Late months within the 12 most recent months of each account's history. */
   readonly lateMonthsLast12: number;
+  /** Accounts with a non-performing classification (`B`, `D`, `L`) in history or rating. */
+  readonly accountsNonPerforming: number;
+  readonly nonPerformingMonths: number;
+  /** How the history characters are read, in words. */
+  readonly legend: string;
 }
 
 export interface DefaultAccount {
@@ -123,7 +137,10 @@ export interface DefaultAccount {
   readonly lender: string | null;
   readonly kind: 'credit_card' | 'loan';
   readonly statusCode: string | null;
-  /** Why it counts: a settled/written-off status code, or an `S` in the rating/history. */
+  /**
+   * Why it counts: a settled/written-off status code (`status`), a non-performing asset
+   * classification (`B`, `D`, `L`) in the rating or history (`history`), or both.
+   */
   readonly evidence: 'status' | 'history' | 'status_and_history';
 }
 
@@ -140,7 +157,11 @@ export interface ActiveLoan {
   readonly tenureMonths: number | null;
   readonly openedOn: string | null;
   readonly ageMonths: number | null;
-  /** The instalment seen in the bank data for this lender; null when not seen or ambiguous. */
+  /**
+   * The instalment seen in the bank data for this lender: of the latest day with an
+   * instalment, the amount seen most often over all its instalments (ties: the smaller);
+   * null when not seen or ambiguous.
+   */
   readonly emiPaise: Paise | null;
   readonly emiSource: 'bank_transactions' | null;
   readonly emiReason: string | null;
@@ -262,17 +283,41 @@ function utilisationOf(accounts: readonly CreditAccount[]): Utilisation {
 }
 
 /**
- * Reads one Experian payment-history string (most recent month first): `0` on time, `1`-`9`
- * that many months past due, `S` settled; any other character (`X`, `?`, `N`, ...) is a
- * month with no information and counts for nothing but `monthsReported`.
+ * How we read `paymentHistoryProfile` and `paymentRating`, after Experian India's legend for
+ * the days-past-due grid: a digit is that many months past due; when the lender reports an
+ * RBI asset classification instead, `S` is Standard (under 90 days overdue), `M` Special
+ * Mention (standard, watched), `B` Substandard, `D` Doubtful and `L` Loss (the last three are
+ * non-performing assets); `N`, `X` and anything else carry no information. Settlement and
+ * write-off are never read from these letters, only from the account's status code.
  */
-export function readPaymentHistory(history: unknown): { monthsReported: number; lateMonths: number; worstDelayMonths: number; mostRecentLateMonthIndex: number | null; lateMonthsLast12: number; settled: boolean } {
+export const PAYMENT_HISTORY_LEGEND =
+  'One character a month, most recent first: 0 on time; 1-9 that many months past due; S standard, M special mention (RBI asset classes, not late); ' +
+  'B substandard, D doubtful, L loss (non-performing assets); N, X and others no information. Settled or written-off accounts are known from their status code only.';
+
+const NON_PERFORMING = new Set(['B', 'D', 'L']);
+
+/**
+ * Reads one Experian payment-history string (most recent month first) per
+ * `PAYMENT_HISTORY_LEGEND`: digits `1`-`9` are late months; `B`, `D`, `L` non-performing
+ * months; `M` special-mention months; `0`, `S` and any other character (`X`, `?`, `N`, ...)
+ * count for nothing but `monthsReported`. Pure, total.
+ */
+export function readPaymentHistory(history: unknown): {
+  monthsReported: number;
+  lateMonths: number;
+  worstDelayMonths: number;
+  mostRecentLateMonthIndex: number | null;
+  lateMonthsLast12: number;
+  nonPerformingMonths: number;
+  specialMentionMonths: number;
+} {
   const text = typeof history === 'string' ? history.slice(0, 240) : '';
   let lateMonths = 0;
   let worst = 0;
   let mostRecent: number | null = null;
   let last12 = 0;
-  let settled = false;
+  let nonPerforming = 0;
+  let specialMention = 0;
   const chars = Array.from(text);
   chars.forEach((c, index) => {
     if (c >= '1' && c <= '9') {
@@ -280,21 +325,10 @@ export function readPaymentHistory(history: unknown): { monthsReported: number; 
       worst = Math.max(worst, Number(c));
       if (mostRecent === null) mostRecent = index;
       if (index < 12) last12++;
-    } else if (c === 'S' || c === 's') settled = true;
+    } else if (NON_PERFORMING.has(c.toUpperCase())) nonPerforming++;
+    else if (c.toUpperCase() === 'M') specialMention++;
   });
-  return { monthsReported: chars.length, lateMonths, worstDelayMonths: worst, mostRecentLateMonthIndex: mostRecent, lateMonthsLast12: last12, settled };
-}
-
-/** Words too common in lender names to tie a bank narration to one lender. */
-const GENERIC_WORDS = new Set(['BANK', 'THE', 'LTD', 'LIMITED', 'FINANCE', 'FINANCIAL', 'FINSERV', 'CARD', 'CARDS', 'SERVICES', 'NBFC', 'CO', 'OPERATIVE', 'COOPERATIVE', 'CONSUMER', 'HOUSING', 'CAPITAL', 'CREDIT', 'PVT', 'PRIVATE', 'OF', 'INDIA', 'AND', 'LOAN', 'LOANS', 'APP', 'MONEY']);
-
-/** The first distinctive word of a lender's name (`QUICKRUPEE FINANCE LTD` -> `QUICKRUPEE`), or null. */
-function lenderToken(lender: string | null): string | null {
-  if (lender === null) return null;
-  for (const word of lender.toUpperCase().split(/[^\p{L}\p{N}]+/u)) {
-    if (word.length >= 3 && !GENERIC_WORDS.has(word) && !/^\d+$/.test(word)) return word;
-  }
-  return null;
+  return { monthsReported: chars.length, lateMonths, worstDelayMonths: worst, mostRecentLateMonthIndex: mostRecent, lateMonthsLast12: last12, nonPerformingMonths: nonPerforming, specialMentionMonths: specialMention };
 }
 
 interface EmiRow {
@@ -305,21 +339,37 @@ interface EmiRow {
 
 function emiRows(input: AnalyticsInput, asOfDay: number | undefined): EmiRow[] {
   const rows: EmiRow[] = [];
+  const context = { lenders: loanLenderWords(input.creditReport) };
   for (const t of Array.isArray(input.transactions) ? input.transactions : []) {
     if (!t || t.kind !== 'bank' || t.direction !== 'debit' || !Number.isSafeInteger(t.amountPaise) || t.amountPaise <= 0) continue;
     const date = parseDate(t.date);
     if (!date || (asOfDay !== undefined && date.day > asOfDay)) continue;
-    if (categorise(t) !== 'emi') continue;
+    if (categorise(t, context) !== 'emi') continue;
     rows.push({ day: date.day, text: String(t.narration ?? '').normalize('NFKC').toUpperCase(), amountPaise: t.amountPaise });
   }
   return rows;
+}
+
+/**
+ * The instalment of one loan from its matching bank rows: of the latest day's rows, the
+ * amount seen most often over all the rows (an EMI repeats), ties to the smaller. Independent
+ * of the rows' order; null without rows.
+ */
+function observedInstalment(matches: readonly EmiRow[]): Paise | null {
+  if (matches.length === 0) return null;
+  const latestDay = Math.max(...matches.map((r) => r.day));
+  const frequency = new Map<number, number>();
+  for (const r of matches) frequency.set(r.amountPaise, (frequency.get(r.amountPaise) ?? 0) + 1);
+  const candidates = [...new Set(matches.filter((r) => r.day === latestDay).map((r) => r.amountPaise))];
+  candidates.sort((a, b) => (frequency.get(b) ?? 0) - (frequency.get(a) ?? 0) || a - b);
+  return candidates[0] ?? null;
 }
 
 function activeLoans(input: AnalyticsInput, accounts: readonly CreditAccount[]): { loans: ActiveLoan[]; usedBank: boolean } {
   const asOfDay = parseDate(input.asOf)?.day;
   const open = accounts.filter((a) => a.kind === 'loan' && a.open);
   const rows = emiRows(input, asOfDay);
-  const tokens = open.map((a) => lenderToken(safeLabel(a.lender, 40)));
+  const tokens = open.map((a) => lenderToken(a.lender));
   let usedBank = false;
   const loans = open.map((a, i): ActiveLoan => {
     const lender = safeLabel(a.lender, 40);
@@ -331,11 +381,11 @@ function activeLoans(input: AnalyticsInput, accounts: readonly CreditAccount[]):
     else if (tokens.filter((t) => t === token).length > 1) emiReason = 'Several active loans from this lender: the bank instalments cannot be told apart.';
     else {
       const word = new RegExp(`(?:^|[^\\p{L}\\p{N}])${token}(?:[^\\p{L}\\p{N}]|$)`, 'u');
-      const matches = rows.filter((r) => word.test(r.text) && (!opened || r.day >= opened.day)).sort((x, y) => y.day - x.day);
-      const latest = matches[0];
-      if (latest === undefined) emiReason = rows.length === 0 ? 'No loan instalment in the bank data.' : 'No instalment to this lender in the bank data.';
+      const matches = rows.filter((r) => word.test(r.text) && (!opened || r.day >= opened.day));
+      const chosen = observedInstalment(matches);
+      if (chosen === null) emiReason = rows.length === 0 ? 'No loan instalment in the bank data.' : 'No instalment to this lender in the bank data.';
       else {
-        emiPaise = latest.amountPaise;
+        emiPaise = chosen;
         usedBank = true;
       }
     }
@@ -360,6 +410,20 @@ function activeLoans(input: AnalyticsInput, accounts: readonly CreditAccount[]):
 }
 
 /**
+ * The instalment seen in the bank data for each active loan of the credit report, by the
+ * credit account's id (the same figure as `ActiveLoan.emiPaise`); loans without one are left
+ * out. Pure, never throws.
+ */
+export function bankObservedEmis(input: AnalyticsInput): ReadonlyMap<string, Paise> {
+  const report = input.creditReport;
+  if (!report || typeof report !== 'object' || !Array.isArray(report.accounts)) return new Map();
+  const accounts = report.accounts.filter((a): a is CreditAccount => a !== null && typeof a === 'object');
+  const out = new Map<string, Paise>();
+  for (const loan of activeLoans(input, accounts).loans) if (loan.emiPaise !== null && loan.emiPaise > 0) out.set(loan.accountId, loan.emiPaise);
+  return out;
+}
+
+/**
  * Credit analytics from `input.creditReport`; `available: false` (reason
  * `no-credit-report`) when there is none.
  *
@@ -368,12 +432,15 @@ function activeLoans(input: AnalyticsInput, accounts: readonly CreditAccount[]):
  * - Utilisation: per open card (balance / limit) and overall (Σ balance / Σ limit over open
  *   cards with a limit), statuses per `UTILISATION_THRESHOLDS`.
  * - Enquiries: Experian's 7/30/90/180-day counts (relative to the report date).
- * - Payment history: per account from `paymentHistory` (see `readPaymentHistory`).
- * - Defaults: accounts with a settled status (`"71"`) or an `S` in rating or history.
+ * - Payment history: per account from `paymentHistory` (see `readPaymentHistory` and
+ *   `PAYMENT_HISTORY_LEGEND`: `S` is Standard, not settled).
+ * - Defaults: accounts with a settled/written-off status code (`"71"`), or a non-performing
+ *   classification (`B`, `D`, `L`) in rating or history.
  * - Age: whole months from each account's open date to `asOf`, over all accounts (open and
  *   closed, as bureaus count history length); the average to 1 decimal.
- * - Loans: open non-card accounts; the EMI is the latest instalment (an `emi` bank debit)
- *   whose narration names the lender's distinctive word, when exactly one active loan has it.
+ * - Loans: open non-card accounts; the EMI is the instalment (an `emi` bank debit, see
+ *   `observedInstalment`) whose narration names the lender's distinctive word, when exactly
+ *   one active loan has it.
  *
  * Pure, deterministic; never throws.
  */
@@ -388,6 +455,7 @@ export function creditAnalytics(input: AnalyticsInput): CreditAnalytics {
 
   const history = accounts.map((a): AccountPaymentHistory & { last12: number } => {
     const h = readPaymentHistory(a.paymentHistory);
+    const rating = typeof a.paymentRating === 'string' ? a.paymentRating.trim().toUpperCase() : '';
     return {
       accountId: String(a.id),
       lender: safeLabel(a.lender, 40),
@@ -398,7 +466,9 @@ export function creditAnalytics(input: AnalyticsInput): CreditAnalytics {
       lateMonths: h.lateMonths,
       worstDelayMonths: h.worstDelayMonths,
       mostRecentLateMonthIndex: h.mostRecentLateMonthIndex,
-      settledInHistory: h.settled || /^S$/i.test(String(a.paymentRating ?? '')),
+      nonPerformingMonths: h.nonPerformingMonths,
+      specialMentionMonths: h.specialMentionMonths,
+      nonPerformingInHistory: h.nonPerformingMonths > 0 || NON_PERFORMING.has(rating),
       last12: h.lateMonthsLast12,
     };
   });
@@ -410,13 +480,16 @@ export function creditAnalytics(input: AnalyticsInput): CreditAnalytics {
     worstDelayMonths: history.reduce((m, h) => Math.max(m, h.worstDelayMonths), 0),
     mostRecentLateMonthIndex: lateIndexes.length > 0 ? Math.min(...lateIndexes) : null,
     lateMonthsLast12: history.reduce((s, h) => s + h.last12, 0),
+    accountsNonPerforming: history.filter((h) => h.nonPerformingInHistory).length,
+    nonPerformingMonths: history.reduce((s, h) => s + h.nonPerformingMonths, 0),
+    legend: PAYMENT_HISTORY_LEGEND,
   };
 
   const defaults: DefaultAccount[] = [];
   history.forEach((h) => {
     const byStatus = h.statusCode !== null && SETTLED_STATUS.has(h.statusCode);
-    if (!byStatus && !h.settledInHistory) return;
-    defaults.push({ accountId: h.accountId, lender: h.lender, kind: h.kind, statusCode: h.statusCode, evidence: byStatus && h.settledInHistory ? 'status_and_history' : byStatus ? 'status' : 'history' });
+    if (!byStatus && !h.nonPerformingInHistory) return;
+    defaults.push({ accountId: h.accountId, lender: h.lender, kind: h.kind, statusCode: h.statusCode, evidence: byStatus && h.nonPerformingInHistory ? 'status_and_history' : byStatus ? 'status' : 'history' });
   });
 
   const ages = accounts.map((a) => monthsBetween(a.openedOn, input.asOf)).filter((m): m is number => m !== null);

@@ -1,5 +1,6 @@
 import type { Account, CreditAccount, NetWorthSummary } from '../fi/types.js';
 import type { Paise } from '../money.js';
+import { bankObservedEmis } from './credit.js';
 import { type AnalyticsInput, type AnalyticsSource, round2 } from './input.js';
 import { emi, monthlyInterest } from './loan.js';
 
@@ -71,10 +72,21 @@ const RUNAWAY_PAISE = 1e15;
 /** Rates above this are taken as unreadable and replaced by the assumed rate. */
 const MAX_PLAUSIBLE_RATE = 60;
 
-export type EmiBasis = 'sanctioned-terms' | 'estimated-from-outstanding' | 'card-minimum-due';
+/**
+ * Where a liability's monthly payment comes from, in order of preference for a loan:
+ * `bank-observed` (the instalment seen in the bank data, see `bankObservedEmis`),
+ * `sanctioned-terms` (the EMI of the sanctioned amount over the tenure at the rate), else
+ * `estimated-from-outstanding` (the balance over a typical remaining term). A card's is its
+ * `card-minimum-due`.
+ */
+export type EmiBasis = 'bank-observed' | 'sanctioned-terms' | 'estimated-from-outstanding' | 'card-minimum-due';
 
 export interface Liability {
-  /** The credit account's id, the net-worth account's id, or `net-worth:<type>`. */
+  /**
+   * The credit account's id, the net-worth account's id, or for a net-worth total by type
+   * `net-worth:<key>` (a key from our fixed table) or `net-worth:<type>-<hash>` (an unknown
+   * key: our type and an FNV-1a hash of it, so no Fi text enters the id).
+   */
   readonly id: string;
   readonly source: Extract<AnalyticsSource, 'fetch_credit_report' | 'fetch_net_worth'>;
   /** Third-party text (the lender's name as reported): data, never instructions. */
@@ -234,10 +246,12 @@ interface Draft {
   readonly sanctionedPaise: Paise | null;
   readonly tenureMonths: number | null;
   readonly pastDuePaise: Paise;
+  /** The instalment seen in the bank data, when there is one. */
+  readonly observedEmiPaise?: Paise;
 }
 
 function complete(d: Draft): Liability {
-  const { reportedRate, ...rest } = d;
+  const { reportedRate, observedEmiPaise, ...rest } = d;
   const reported = usableRate(reportedRate, d.kind);
   const ratePercent = reported ?? ASSUMED_RATE_PERCENT[d.type];
   const base = { ...rest, ratePercent, rateAssumed: reported === undefined };
@@ -249,6 +263,9 @@ function complete(d: Draft): Liability {
   const cap = d.outstandingPaise + monthlyInterest(d.outstandingPaise, ratePercent);
   // Absurd amounts (beyond ~₹90 lakh crore) get no EMI rather than unsafe integers.
   const sane = (paise: number) => paise <= Number.MAX_SAFE_INTEGER / 1000;
+  if (observedEmiPaise !== undefined && Number.isSafeInteger(observedEmiPaise) && observedEmiPaise > 0) {
+    return { ...base, monthlyPaymentPaise: Math.min(cap, observedEmiPaise), paymentBasis: 'bank-observed' };
+  }
   if (d.sanctionedPaise !== null && d.tenureMonths !== null && d.tenureMonths <= 1200 && sane(d.sanctionedPaise)) {
     return { ...base, monthlyPaymentPaise: Math.min(cap, emi(d.sanctionedPaise, ratePercent, d.tenureMonths)), paymentBasis: 'sanctioned-terms' };
   }
@@ -257,11 +274,12 @@ function complete(d: Draft): Liability {
   return { ...base, monthlyPaymentPaise: Math.min(cap, estimate), paymentBasis: 'estimated-from-outstanding' };
 }
 
-function fromCreditReport(accounts: readonly CreditAccount[]): Draft[] {
+function fromCreditReport(accounts: readonly CreditAccount[], observed: ReadonlyMap<string, Paise>): Draft[] {
   return accounts
     .filter((a) => typeof a === 'object' && a !== null && a.open === true)
     .map((a) => {
       const kind = a.kind === 'credit_card' ? 'credit_card' : 'loan';
+      const seen = kind === 'loan' ? observed.get(String(a.id)) : undefined;
       return {
         id: a.id,
         source: 'fetch_credit_report' as const,
@@ -274,8 +292,19 @@ function fromCreditReport(accounts: readonly CreditAccount[]): Draft[] {
         sanctionedPaise: kind === 'loan' ? positiveInt(a.sanctionedPaise) : null,
         tenureMonths: positiveInt(a.repaymentTenureMonths),
         pastDuePaise: safePaise(a.pastDuePaise),
+        ...(seen === undefined ? {} : { observedEmiPaise: seen }),
       };
     });
+}
+
+/** FNV-1a (32-bit) of a string, as 8 hex digits: a short, stable id part that carries none of the text. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
 }
 
 /**
@@ -311,7 +340,9 @@ function fromNetWorth(accounts: readonly Account[], netWorth: NetWorthSummary | 
   if (byType.length > 0) notes.push('No credit report: liabilities come from the net-worth totals by type (one line per type).');
   return byType.map(([key, value]) => {
     const type = typeOf(key);
-    return draft(`net-worth:${key}`, type === 'credit_card' ? 'credit_card' : 'loan', type, safePaise(value));
+    // A known key is our own text; an unknown one is Fi's, so only its hash goes into the id.
+    const id = Object.prototype.hasOwnProperty.call(NET_WORTH_TYPES, key) ? `net-worth:${key}` : `net-worth:${type}-${fnv1a(key)}`;
+    return draft(id, type === 'credit_card' ? 'credit_card' : 'loan', type, safePaise(value));
   });
 }
 
@@ -405,7 +436,9 @@ function emiToIncome(obligations: Paise, income: number | null | undefined): Emi
 }
 
 /**
- * The user's debts and what to do about them. Promises: totals are exact sums of the listed
+ * The user's debts and what to do about them. A loan's monthly payment is the instalment
+ * seen in the bank data when there is one, else computed (see `EmiBasis`); `paymentBasis`
+ * says which. Promises: totals are exact sums of the listed
  * liabilities; every assumed rate is flagged and every estimate named in `notes`; the plans
  * end in `paid-off` or an explicit `never`. Never throws: odd numbers (negative, fractional,
  * non-finite) are read as zero and unusable rates replaced by the assumed ones.
@@ -415,8 +448,10 @@ export function debtAnalytics(input: AnalyticsInput, opts: DebtOptions = {}): De
   const report = input.creditReport;
   let drafts: Draft[];
   let source: Liability['source'] | null;
+  let observed: ReadonlyMap<string, Paise> = new Map();
   if (report !== null && report !== undefined && Array.isArray(report.accounts)) {
-    drafts = fromCreditReport(report.accounts);
+    observed = bankObservedEmis(input);
+    drafts = fromCreditReport(report.accounts, observed);
     source = 'fetch_credit_report';
   } else {
     drafts = fromNetWorth(Array.isArray(input.accounts) ? input.accounts : [], input.netWorth ?? null, notes);
@@ -426,6 +461,11 @@ export function debtAnalytics(input: AnalyticsInput, opts: DebtOptions = {}): De
 
   const assumedTypes = [...new Set(liabilities.filter((l) => l.rateAssumed).map((l) => l.type))];
   for (const t of assumedTypes) notes.push(`No usable rate reported for some ${t.replace(/_/g, ' ')} accounts: ${ASSUMED_RATE_PERCENT[t]}% a year assumed.`);
+  const seen = liabilities.filter((l) => l.paymentBasis === 'bank-observed').length;
+  const computed = liabilities.filter((l) => l.kind === 'loan' && l.outstandingPaise > 0 && l.paymentBasis !== 'bank-observed').length;
+  if (seen > 0) {
+    notes.push(`${seen === 1 ? 'One loan\'s EMI is' : `${seen} loans' EMIs are`} the instalment seen in the bank data${computed > 0 ? '; the others are computed from the sanctioned terms or estimated, as no instalment to their lender was found' : ''}.`);
+  }
   if (liabilities.some((l) => l.paymentBasis === 'estimated-from-outstanding' && l.outstandingPaise > 0)) {
     notes.push('Some EMIs are estimates: the outstanding balance repaid over a typical remaining term for the loan type.');
   }
@@ -462,7 +502,7 @@ export function debtAnalytics(input: AnalyticsInput, opts: DebtOptions = {}): De
 
   return {
     asOf: input.asOf,
-    sources: source === null ? [] : [source],
+    sources: source === null ? [] : seen > 0 ? [source, 'fetch_bank_transactions'] : [source],
     liabilities,
     openLoanCount: loans.length,
     openCardCount: cards.length,

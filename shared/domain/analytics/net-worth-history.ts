@@ -29,7 +29,12 @@ export interface MonthlyRollup {
   readonly highPaise: number;
   readonly closeAssetsPaise: number;
   readonly closeLiabilitiesPaise: number;
-  /** Close minus the previous month's close; null for the first month on record. */
+  /**
+   * The month `changePaise` is measured from: the last earlier month on record, which is not
+   * the calendar month before when that month has no snapshot; null for the first month.
+   */
+  readonly previousMonth: string | null;
+  /** Close minus the close of `previousMonth` (the last earlier close on record); null for the first month on record. */
   readonly changePaise: number | null;
   /** `changePaise` over |previous close|, percent with 2 decimals; null without a previous non-zero close. */
   readonly changePercent: number | null;
@@ -66,7 +71,10 @@ const pct = (change: number, base: number): number | null => (base === 0 ? null 
 const byDate = (a: { date: string }, b: { date: string }): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
 /**
- * Rolls daily snapshots up by calendar month, in month order. Deterministic: the same
+ * Rolls daily snapshots up by calendar month, in month order. Each month's change is against
+ * the last earlier close on record (`previousMonth` names it), so a month without snapshots
+ * does not break the chain: the changes always add up to last close minus first close.
+ * Deterministic: the same
  * snapshots give the same rollups, so writing them again changes nothing (idempotent).
  */
 export function monthlyRollups(snapshots: readonly DailySnapshot[]): MonthlyRollup[] {
@@ -79,6 +87,7 @@ export function monthlyRollups(snapshots: readonly DailySnapshot[]): MonthlyRoll
   }
   const out: MonthlyRollup[] = [];
   let previousClose: number | null = null;
+  let previous: string | null = null;
   for (const [month, days] of [...months.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const first = days[0]!;
     const last = days[days.length - 1]!;
@@ -95,10 +104,12 @@ export function monthlyRollups(snapshots: readonly DailySnapshot[]): MonthlyRoll
       highPaise: Math.max(...values),
       closeAssetsPaise: last.totalAssetsPaise,
       closeLiabilitiesPaise: last.totalLiabilitiesPaise,
+      previousMonth: previous,
       changePaise: change,
       changePercent: change === null || previousClose === null ? null : pct(change, previousClose),
     });
     previousClose = last.netWorthPaise;
+    previous = month;
   }
   return out;
 }

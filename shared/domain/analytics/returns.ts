@@ -72,13 +72,17 @@ export interface SchemeReturns {
   /** Σ BUY amounts and Σ SELL proceeds. */
   readonly purchasedPaise: Paise;
   readonly redeemedPaise: Paise;
-  /** Average cost of the units still held; null without transactions. */
+  /**
+   * Average cost of the units still held by our transactions; null without transactions.
+   * With incomplete history (see `gainsUnavailable`) it covers only the history we have.
+   */
   readonly investedPaise: Paise | null;
   readonly fiInvestedPaise: Paise | null;
   /** The holding's INR value; 0 for a redeemed scheme; null when units are held but no value is known. */
   readonly currentValuePaise: Paise | null;
-  /** Σ (sale proceeds − average cost of the units sold); null without transactions. */
+  /** Σ (sale proceeds − average cost of the units sold); null without transactions or with incomplete history. */
   readonly realisedGainPaise: Paise | null;
+  /** Current value − invested; null without transactions, a current value, or complete history. */
   readonly unrealisedGainPaise: Paise | null;
   /** Realised + unrealised. */
   readonly absoluteGainPaise: Paise | null;
@@ -86,6 +90,13 @@ export interface SchemeReturns {
   readonly absoluteReturnPercent: number | null;
   /** Unrealised gain over the invested value of the units held, percent (2 decimals), as apps show it. */
   readonly unrealisedReturnPercent: number | null;
+  /**
+   * Why the gains are null: `no-history` (a holding without transactions), `incomplete-history`
+   * (reconciliation `partial-history` or `transaction-cap`, or a sale of more units than held:
+   * a gain from part of the history would be wrong, so none is given), `missing-nav` (units
+   * held without a current value: the realised gain stands, the unrealised is unknown).
+   */
+  readonly gainsUnavailable: 'no-history' | 'incomplete-history' | 'missing-nav' | null;
   /** Annualised, percent (2 decimals), from the flows plus the current value on `asOf`. */
   readonly xirrPercent: number | null;
   readonly xirrUnavailable: XirrUnavailableReason | null;
@@ -96,17 +107,29 @@ export interface SchemeReturns {
   readonly reconciliation: XirrReconciliation;
 }
 
+/**
+ * Portfolio totals. Gains and money in and out are summed over the same schemes as the
+ * portfolio XIRR (complete history and a known value: those not in `xirrExcluded`), so no
+ * gain comes from part of a history; `currentValuePaise` is every scheme with a known value,
+ * split into `includedCurrentValuePaise` (the schemes the gains cover) and
+ * `excludedCurrentValuePaise` (the rest).
+ */
 export interface ReturnsTotals {
+  /** Over the included schemes. */
   readonly purchasedPaise: Paise;
   readonly redeemedPaise: Paise;
-  /** Over schemes with transactions. */
   readonly investedPaise: Paise;
   /** Over every scheme with a known value, holdings without transactions included. */
   readonly currentValuePaise: Paise;
+  /** The part of `currentValuePaise` the gains and XIRR cover. */
+  readonly includedCurrentValuePaise: Paise;
+  /** The part they do not cover (incomplete or no history): a value without a known gain. */
+  readonly excludedCurrentValuePaise: Paise;
+  /** Over the included schemes. */
   readonly realisedGainPaise: Paise;
-  /** Over schemes where both invested and current value are known. */
   readonly unrealisedGainPaise: Paise;
   readonly absoluteGainPaise: Paise;
+  /** Absolute gain over purchases, both over the included schemes. */
   readonly absoluteReturnPercent: number | null;
   /** Portfolio XIRR over the schemes whose history is complete (see `xirrExcluded`). */
   readonly xirrPercent: number | null;
@@ -318,10 +341,7 @@ function schemeReturns(p: Position, asOf: string, capReached: boolean): SchemeRe
   const redeemedAll = holding === null && units !== null && Math.abs(units) <= UNITS_TOLERANCE;
   const currentValuePaise = holding !== null ? inrValue(holding) : redeemedAll ? 0 : null;
   const investedPaise = hasHistory ? sum(ledgers.map((l) => l.costPaise)) : null;
-  const realisedGainPaise = hasHistory ? sum(ledgers.map((l) => l.realisedPaise)) : null;
   const purchasedPaise = sum(ledgers.map((l) => l.purchasedPaise));
-  const unrealisedGainPaise = investedPaise !== null && currentValuePaise !== null ? currentValuePaise - investedPaise : null;
-  const absoluteGainPaise = realisedGainPaise !== null && unrealisedGainPaise !== null ? realisedGainPaise + unrealisedGainPaise : null;
   const oversold = ledgers.some((l) => l.oversold);
   const ours: { percent: number | null; reason: XirrUnavailableReason | null } = !hasHistory
     ? { percent: null, reason: 'no-history' }
@@ -331,6 +351,12 @@ function schemeReturns(p: Position, asOf: string, capReached: boolean): SchemeRe
   const folios = ledgers.map((l) => l.folio);
   const isin = holding?.isin ?? ledgers[0]?.isin ?? null;
   const fiUnits = holding?.units !== undefined && Math.abs(holding.units) <= MAX_UNITS ? finite(holding.units) : null;
+  const reconciliation = reconcile({ hasHolding: holding !== null, hasHistory, units, fiUnits, oversold, currentValuePaise, ours, fiXirr: finite(holding?.xirrPercent), capReached });
+  const incomplete = oversold || reconciliation.status === 'partial-history' || reconciliation.status === 'transaction-cap';
+  const gainsUnavailable = !hasHistory ? 'no-history' : incomplete ? 'incomplete-history' : currentValuePaise === null ? 'missing-nav' : null;
+  const realisedGainPaise = hasHistory && !incomplete ? sum(ledgers.map((l) => l.realisedPaise)) : null;
+  const unrealisedGainPaise = gainsUnavailable === null && investedPaise !== null && currentValuePaise !== null ? currentValuePaise - investedPaise : null;
+  const absoluteGainPaise = realisedGainPaise !== null && unrealisedGainPaise !== null ? realisedGainPaise + unrealisedGainPaise : null;
   return {
     key: `${isin ?? holding?.name ?? 'unknown'}:${holding?.folio ?? folios.join('+')}`,
     isin,
@@ -352,21 +378,12 @@ function schemeReturns(p: Position, asOf: string, capReached: boolean): SchemeRe
     absoluteGainPaise,
     absoluteReturnPercent: absoluteGainPaise === null ? null : percentOf(absoluteGainPaise, purchasedPaise),
     unrealisedReturnPercent: unrealisedGainPaise === null || investedPaise === null ? null : percentOf(unrealisedGainPaise, investedPaise),
+    gainsUnavailable,
     xirrPercent: ours.percent,
     xirrUnavailable: ours.reason,
     oversold,
     rowsWithoutUnits: sum(ledgers.map((l) => l.rowsWithoutUnits)),
-    reconciliation: reconcile({
-      hasHolding: holding !== null,
-      hasHistory,
-      units,
-      fiUnits,
-      oversold,
-      currentValuePaise,
-      ours,
-      fiXirr: finite(holding?.xirrPercent),
-      capReached,
-    }),
+    reconciliation,
   };
 }
 
@@ -374,13 +391,14 @@ function schemeReturns(p: Position, asOf: string, capReached: boolean): SchemeRe
 const COMPLETE: ReadonlySet<ReconciliationStatus> = new Set(['matches', 'differs', 'no-fi-xirr', 'cannot-compute']);
 
 /**
- * Portfolio totals, and an XIRR over the flows of schemes with complete history plus their
- * value on `asOf` (`flows[i]` belongs to `schemes[i]`).
+ * Portfolio totals (see `ReturnsTotals`), and an XIRR over the flows of schemes with complete
+ * history plus their value on `asOf` (`flows[i]` belongs to `schemes[i]`). Gains and amounts
+ * are summed over those same schemes.
  */
 function totalsOf(schemes: readonly SchemeReturns[], flows: readonly (readonly CashFlow[])[], asOf: string): ReturnsTotals {
-  const known = (pick: (s: SchemeReturns) => number | null): number => sum(schemes.map(pick).filter((v): v is number => v !== null));
-  const isIncluded = (s: SchemeReturns): boolean => s.status !== 'no-history' && COMPLETE.has(s.reconciliation.status);
+  const isIncluded = (s: SchemeReturns): boolean => s.status !== 'no-history' && !s.oversold && COMPLETE.has(s.reconciliation.status);
   const included = schemes.filter(isIncluded);
+  const known = (pick: (s: SchemeReturns) => number | null, over: readonly SchemeReturns[] = included): number => sum(over.map(pick).filter((v): v is number => v !== null));
   const excluded = schemes.filter((s) => !isIncluded(s)).map((s) => ({ key: s.key, status: s.status === 'no-history' ? ('no-history' as const) : s.reconciliation.status }));
   const covered = sum(included.map((s) => s.currentValuePaise ?? 0));
   const includedFlows = schemes.flatMap((s, i) => (isIncluded(s) ? (flows[i] ?? []) : []));
@@ -388,11 +406,14 @@ function totalsOf(schemes: readonly SchemeReturns[], flows: readonly (readonly C
   const purchasedPaise = known((s) => s.purchasedPaise);
   const realisedGainPaise = known((s) => s.realisedGainPaise);
   const unrealisedGainPaise = known((s) => s.unrealisedGainPaise);
+  const currentValuePaise = known((s) => s.currentValuePaise, schemes);
   return {
     purchasedPaise,
     redeemedPaise: known((s) => s.redeemedPaise),
     investedPaise: known((s) => s.investedPaise),
-    currentValuePaise: known((s) => s.currentValuePaise),
+    currentValuePaise,
+    includedCurrentValuePaise: covered,
+    excludedCurrentValuePaise: currentValuePaise - covered,
     realisedGainPaise,
     unrealisedGainPaise,
     absoluteGainPaise: realisedGainPaise + unrealisedGainPaise,
@@ -434,7 +455,8 @@ const bySchemeOrder = (a: SchemeReturns, b: SchemeReturns): number =>
 export function investmentReturns(input: AnalyticsInput): InvestmentReturns {
   const allRows = input.transactions.filter((t) => t.kind === 'mf');
   const rows = allRows.filter((t) => t.date <= input.asOf && (t.type === 'BUY' || t.type === 'SELL'));
-  const holdings = input.holdings.filter((h) => h.kind === 'mutual_fund');
+  // By id (a content hash): which holding claims a folio must not depend on the store's order.
+  const holdings = input.holdings.filter((h) => h.kind === 'mutual_fund').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const capReached = allRows.length >= MF_TRANSACTION_CAP;
   const groups = new Map<string, Transaction[]>();
   for (const t of rows) groups.set(t.accountKey, [...(groups.get(t.accountKey) ?? []), t]);

@@ -1,5 +1,6 @@
 import { AppError, type FieldProblem } from '../errors.js';
 import type { Paise } from '../money.js';
+import type { EmiBasis } from './debt.js';
 import { round2 } from './input.js';
 import { MAX_LOAN_MONTHS, monthsToRepay, prepayment, type PrepaymentMode, type PrepaymentOption, type PrepaymentResult } from './loan.js';
 import { Rng } from './random.js';
@@ -28,7 +29,9 @@ import { Rng } from './random.js';
  *   retirement month, then withdrawn at the start of each month, still indexed monthly. The
  *   required corpus is their present value at the post-retirement return.
  * - Every input used is listed in `assumptions` with its origin: the request, the user's
- *   data (`SimulationDefaults`) or a documented default (`SIMULATION_DEFAULTS`).
+ *   data (`SimulationDefaults`) or a documented default (`SIMULATION_DEFAULTS`). A figure the
+ *   user's data only holds as an assumption (a loan's typical rate when the lender reported
+ *   none, months derived from an estimated EMI) is labelled `default`, with a note.
  *
  * Pure and deterministic (the seed is echoed back). Throws only
  * `AppError('VALIDATION.INVALID_INPUT')`, naming each problem's field, when a needed input is
@@ -192,6 +195,10 @@ export interface SimulationLoan {
   readonly annualRatePercent: number;
   readonly emiPaise?: number | null;
   readonly remainingMonths?: number | null;
+  /** The lender reported no usable rate: `annualRatePercent` is a typical rate for the loan type (see debt.ts). */
+  readonly rateAssumed?: boolean | null;
+  /** Where `emiPaise` comes from (see `EmiBasis`); `estimated-from-outstanding` is itself an assumption. */
+  readonly paymentBasis?: EmiBasis | null;
 }
 
 /**
@@ -356,15 +363,19 @@ class Inputs {
     this.assumptions.push(note === undefined ? { name, value, source } : { name, value, source, note });
   }
 
-  /** The first of request / data / default that is a finite number; a problem (and 0) when none is. */
-  number(name: string, fromRequest: number | undefined, fromData: number | null | undefined, fallback: number | undefined, missing = 'required', note?: string): number {
+  /**
+   * The first of request / data / default that is a finite number; a problem (and 0) when
+   * none is. `dataSource` labels a value taken from the user's data: `default` when that value
+   * was itself assumed there (a typical rate, an estimated EMI), so it is never shown as theirs.
+   */
+  number(name: string, fromRequest: number | undefined, fromData: number | null | undefined, fallback: number | undefined, missing = 'required', note?: string, dataSource: AssumptionSource = 'your data'): number {
     if (typeof fromRequest === 'number') {
       if (!Number.isFinite(fromRequest)) return this.problem(name, 'must be a finite number');
       this.record(name, fromRequest, 'request');
       return fromRequest;
     }
     if (typeof fromData === 'number' && Number.isFinite(fromData)) {
-      this.record(name, fromData, 'your data', note);
+      this.record(name, fromData, dataSource, note);
       return fromData;
     }
     if (fallback !== undefined) {
@@ -614,17 +625,35 @@ function loanPrepayment(req: LoanPrepaymentRequest, defaults: SimulationDefaults
   }
   const missing = 'required (no loan in your data to take it from)';
   const outstanding = inputs.number('outstandingPaise', req.outstandingPaise, loan?.outstandingPaise, undefined, missing);
-  const rate = inputs.number('annualRatePercent', req.annualRatePercent, loan?.annualRatePercent, undefined, missing);
+  const rateAssumed = loan?.rateAssumed === true;
+  const rate = inputs.number(
+    'annualRatePercent',
+    req.annualRatePercent,
+    loan?.annualRatePercent,
+    undefined,
+    missing,
+    rateAssumed ? 'no rate reported by the lender: a typical rate for this loan type is assumed' : undefined,
+    rateAssumed ? 'default' : 'your data',
+  );
   let fromData = loan?.remainingMonths ?? undefined;
   let note: string | undefined;
+  let remainingSource: AssumptionSource = 'your data';
   if (req.remainingMonths === undefined && fromData == null && loan?.emiPaise != null && outstanding > 0 && rate >= 0 && rate <= SIMULATION_LIMITS.maxLoanRatePercent) {
     const left = Number.isSafeInteger(loan.emiPaise) && loan.emiPaise > 0 && Number.isSafeInteger(outstanding) ? monthsToRepay(outstanding, rate, loan.emiPaise, MAX_LOAN_MONTHS) : null;
     if (left?.ok) {
       fromData = left.months;
-      note = 'months the current EMI takes to repay the outstanding balance';
+      const estimatedEmi = loan.paymentBasis === 'estimated-from-outstanding';
+      // Months from an estimated EMI, or at an assumed rate, are an assumption, not the user's data.
+      const rateUsed = rateAssumed && req.annualRatePercent === undefined;
+      remainingSource = estimatedEmi || rateUsed ? 'default' : 'your data';
+      note = estimatedEmi
+        ? 'months an estimated EMI (the balance over a typical remaining term for the loan type) takes to repay the outstanding balance'
+        : rateUsed
+          ? 'months the current EMI takes to repay the outstanding balance at the assumed rate'
+          : 'months the current EMI takes to repay the outstanding balance';
     } else inputs.problem('remainingMonths', 'required: the EMI in your data does not repay this loan');
   }
-  const remaining = inputs.number('remainingMonths', req.remainingMonths, fromData, undefined, missing, note);
+  const remaining = inputs.number('remainingMonths', req.remainingMonths, fromData, undefined, missing, note, remainingSource);
   const prepay = inputs.number('prepaymentPaise', req.prepaymentPaise, undefined, undefined);
   const atMonth = inputs.number('atMonth', req.atMonth, undefined, SIMULATION_DEFAULTS.prepaymentAtMonth);
   const mode: PrepaymentRequestMode = req.mode ?? 'compare';
@@ -823,7 +852,10 @@ function goal(req: GoalRequest, defaults: SimulationDefaults, inputs: Inputs): G
       inputs.record('asOf', defaults.asOf, 'your data', 'today; the target date is counted in whole months from it');
     }
   } else if (req.years !== undefined) {
-    months = Math.round(inputs.number('years', req.years, undefined, undefined) * 12);
+    // Whole years, as the contract takes them: 0, a fraction or a negative never reach the engine.
+    const years = inputs.number('years', req.years, undefined, undefined);
+    inputs.bound('years', years, 1, SIMULATION_LIMITS.maxYears, true);
+    months = Number.isSafeInteger(years) && years >= 1 && years <= SIMULATION_LIMITS.maxYears ? years * 12 : 0;
   } else inputs.problem('years', 'give years or targetDate');
   const current = inputs.number('currentSavingsPaise', req.currentSavingsPaise, undefined, 0, 'required', 'savings already set aside for this goal');
   const planned = req.monthlySavingPaise ?? null;

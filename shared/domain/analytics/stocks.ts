@@ -17,8 +17,14 @@ export const MAX_QUANTITY = 1e12;
 /** Holding kinds priced like listed shares (MF, SGB and NPS have their own sections). */
 const STOCK_KINDS: ReadonlySet<Holding['kind']> = new Set(['equity', 'etf', 'us_equity']);
 
-/** Why an unrealised gain is missing. */
-export type UnrealisedUnavailableReason = 'no-history' | 'no-price' | 'currency-differs' | 'unpriced-rows';
+/**
+ * Why an unrealised gain is missing. `incomplete-history`: a sale exceeded the shares held, or
+ * our quantity is not the holding's (at or below zero, or different): the history is cut off,
+ * so a gain from it would be wrong.
+ */
+export type UnrealisedUnavailableReason = 'no-history' | 'no-price' | 'currency-differs' | 'unpriced-rows' | 'incomplete-history';
+/** Why a realised gain is missing. */
+export type RealisedUnavailableReason = 'no-history' | 'unpriced-rows' | 'incomplete-history';
 
 export interface StockPosition {
   readonly isin: string;
@@ -46,13 +52,18 @@ export interface StockPosition {
   readonly costPaise: Paise | null;
   /** Cost per share held, rounded to the paisa. */
   readonly averageCostPaise: Paise | null;
-  /** Σ (sale proceeds − average cost of the shares sold); null with unpriced sales. */
+  /** Σ (sale proceeds − average cost of the shares sold); null with unpriced rows or incomplete history. */
   readonly realisedGainPaise: Paise | null;
+  readonly realisedUnavailable: RealisedUnavailableReason | null;
   /** The holding's value / units, in `currency`, rounded to the paisa (cent). */
   readonly pricePaise: Paise | null;
   /** Currency of price and current value (USD for US holdings). */
   readonly currency: string | null;
-  /** Our quantity × price (the holding's own value when there is no history). */
+  /**
+   * Our quantity × price; the holding's own value when there is no history or the history is
+   * incomplete (then our quantity does not describe what is held); 0 for an oversold position
+   * Fi lists no holding for. Never negative from our quantity.
+   */
   readonly currentValuePaise: Paise | null;
   readonly unrealisedGainPaise: Paise | null;
   readonly unrealisedUnavailable: UnrealisedUnavailableReason | null;
@@ -60,15 +71,19 @@ export interface StockPosition {
   readonly foreignCurrency: boolean;
   /** A sale exceeded the shares held at the time (history incomplete). */
   readonly oversold: boolean;
+  /** Oversold, or our quantity differs from the holding's units, or is at or below zero while Fi lists a holding. */
+  readonly incompleteHistory: boolean;
   /** Rows without a readable quantity, left out of every figure. */
   readonly rowsWithoutQuantity: number;
 }
 
 export interface StockTotals {
   readonly currency: 'INR';
-  /** Over INR positions with known figures. */
+  /** Cost of the INR positions whose unrealised gain is known (the same set as `unrealisedGainPaise`). */
   readonly costPaise: Paise;
+  /** Every INR position with a known value. */
   readonly currentValuePaise: Paise;
+  /** Over INR positions with a known realised gain (incomplete histories left out). */
   readonly realisedGainPaise: Paise;
   readonly unrealisedGainPaise: Paise;
   /** Unrealised over the cost of positions with both known, percent (2 decimals). */
@@ -210,24 +225,38 @@ function position(isin: string, rows: readonly Transaction[], held: HeldIsin | u
   const hasHistory = rows.length > 0;
   const f = fold(rows);
   const quantity = hasHistory ? f.quantity : null;
+  const holdingUnits = held?.units ?? null;
+  const quantityMatches = quantity !== null && holdingUnits !== null ? Math.abs(quantity - holdingUnits) <= QUANTITY_TOLERANCE : null;
+  const incomplete =
+    hasHistory && (f.oversold || quantityMatches === false || (quantity !== null && quantity < -QUANTITY_TOLERANCE) || (held !== undefined && holdingUnits !== 0 && quantity !== null && quantity <= QUANTITY_TOLERANCE));
   const price = priceOf(held);
   const exactPrice = held !== undefined && held.valuePaise !== null && held.units !== null && held.units > 0 ? held.valuePaise / held.units : null;
-  const currentValuePaise = !hasHistory ? (held?.valuePaise ?? null) : exactPrice !== null && quantity !== null ? (multiplyPaise(quantity, exactPrice) ?? null) : quantity === 0 ? 0 : null;
+  const currentValuePaise = !hasHistory
+    ? (held?.valuePaise ?? null)
+    : incomplete
+      ? (held?.valuePaise ?? 0)
+      : exactPrice !== null && quantity !== null
+        ? (multiplyPaise(quantity, exactPrice) ?? null)
+        : quantity === 0
+          ? 0
+          : null;
   const costPaise = hasHistory && f.unpricedBuys === 0 ? f.costPaise : null;
   const foreign = held?.currency !== undefined && held.currency !== null && held.currency !== 'INR';
   const sameCurrency = held?.currency === f.currency;
   const unrealisedUnavailable: UnrealisedUnavailableReason | null = !hasHistory
     ? 'no-history'
-    : costPaise === null
-      ? 'unpriced-rows'
-      : quantity !== 0 && (held === undefined || exactPrice === null)
-        ? 'no-price'
-        : quantity !== 0 && !sameCurrency
-          ? 'currency-differs'
-          : null;
+    : incomplete
+      ? 'incomplete-history'
+      : costPaise === null
+        ? 'unpriced-rows'
+        : quantity !== 0 && (held === undefined || exactPrice === null)
+          ? 'no-price'
+          : quantity !== 0 && !sameCurrency
+            ? 'currency-differs'
+            : null;
   const unrealised = unrealisedUnavailable === null && currentValuePaise !== null && costPaise !== null ? currentValuePaise - costPaise : null;
+  const realisedUnavailable: RealisedUnavailableReason | null = !hasHistory ? 'no-history' : incomplete ? 'incomplete-history' : f.unpricedSells > 0 || f.unpricedBuys > 0 ? 'unpriced-rows' : null;
   const dates = rows.map((t) => t.date).sort();
-  const holdingUnits = held?.units ?? null;
   return {
     isin,
     name: held?.name ?? null,
@@ -242,11 +271,12 @@ function position(isin: string, rows: readonly Transaction[], held: HeldIsin | u
     bonus: f.bonus,
     split: f.split,
     holdingUnits,
-    quantityMatches: quantity !== null && holdingUnits !== null ? Math.abs(quantity - holdingUnits) <= QUANTITY_TOLERANCE : null,
+    quantityMatches,
     costCurrency: f.currency,
     costPaise,
     averageCostPaise: costPaise !== null && quantity !== null && quantity > QUANTITY_TOLERANCE ? Math.round(costPaise / quantity) : null,
-    realisedGainPaise: hasHistory && f.unpricedSells === 0 && f.unpricedBuys === 0 ? f.realisedPaise : null,
+    realisedGainPaise: realisedUnavailable === null ? f.realisedPaise : null,
+    realisedUnavailable,
     pricePaise: price,
     currency: held?.currency ?? null,
     currentValuePaise,
@@ -254,6 +284,7 @@ function position(isin: string, rows: readonly Transaction[], held: HeldIsin | u
     unrealisedUnavailable,
     foreignCurrency: foreign,
     oversold: f.oversold,
+    incompleteHistory: incomplete,
     rowsWithoutQuantity: f.rowsWithoutQuantity,
   };
 }
@@ -267,7 +298,7 @@ function totalsOf(positions: readonly StockPosition[]): StockTotals {
   const unrealised = add((p) => p.unrealisedGainPaise, withBoth);
   return {
     currency: 'INR',
-    costPaise: add((p) => p.costPaise),
+    costPaise: cost,
     currentValuePaise: add((p) => p.currentValuePaise),
     realisedGainPaise: add((p) => p.realisedGainPaise),
     unrealisedGainPaise: unrealised,
@@ -301,15 +332,19 @@ const byPositionOrder = (a: StockPosition, b: StockPosition): number =>
  * holdings. Quantity is BUY − SELL + BONUS + SPLIT; cost uses the average-cost method with
  * bonus and split shares at zero cost; the price is the holding's value / units in the
  * holding's currency (USD holdings stay in USD, flagged, outside the INR totals). Our quantity
- * is compared with the holding's units (`quantityMatches`). Fully sold positions are kept for
- * their realised gain; holdings without transactions are listed as `no-history`.
+ * is compared with the holding's units (`quantityMatches`). When the history is incomplete
+ * (oversold, a quantity that differs from the holding's, or none left while Fi lists a
+ * holding) the holding's value stands and both gains are null (`incomplete-history`), so no
+ * total goes negative or counts a gain from part of a history. Fully sold positions are kept
+ * for their realised gain; holdings without transactions are listed as `no-history`.
  *
  * Pure and total: never throws; unavailable figures are `null` with a reason.
  */
 export function stockPositions(input: AnalyticsInput): StockPositions {
   const allRows = input.transactions.filter((t) => t.kind === 'stock');
   const rows = allRows.filter((t) => t.date <= input.asOf);
-  const held = mergeHoldings(input.holdings);
+  // By id (a content hash), so the name and kind of an ISIN held twice do not depend on the store's order.
+  const held = mergeHoldings([...input.holdings].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
   const byIsin = new Map<string, Transaction[]>();
   for (const t of rows) byIsin.set(t.accountKey, [...(byIsin.get(t.accountKey) ?? []), t]);
   const isins = [...new Set([...byIsin.keys(), ...held.keys()])];

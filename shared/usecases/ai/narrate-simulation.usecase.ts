@@ -1,0 +1,88 @@
+import type { FigureValue, ToolResult } from '../../contracts/ai.js';
+import { checkGrounding, groundValuesFrom, removeUngrounded } from '../../domain/ai/grounding.js';
+import { safeAnswer } from '../../domain/ai/untrusted.js';
+import { isAppError } from '../../domain/errors.js';
+import type { SimulateRequest, SimulationResult } from '../../domain/analytics/simulate.js';
+import type { Llm, LlmMessage } from '../../ports/llm.js';
+import type { Logger } from '../../ports/logger.js';
+import { assertBudget, recordUsage, type AiBudget } from './ai-budget.js';
+import { CHAT_TOOL_DECLARATIONS, figuresOf } from './chat-tools.js';
+
+export interface NarrateDeps {
+  readonly llm: Llm;
+  readonly budget: AiBudget;
+  readonly log: Logger;
+}
+
+export type Narrative =
+  | { readonly text: string; readonly provider: 'gemini' | 'local'; readonly model: string; readonly grounding: { readonly figures: number; readonly ungrounded: number; readonly retried: boolean } }
+  | { readonly text: null; readonly reason: string };
+
+const SYSTEM = [
+  "You explain the results of a personal-finance simulation to one user in India, in plain words, in under 120 words.",
+  'The numbers were computed by code and are final: quote them exactly as the tool result gives them (rupees in Indian style, e.g. ₹1,23,456), never change, round differently, add up or invent figures.',
+  'Say which assumptions matter most and that the Monte Carlo percentiles are a range of outcomes, not a promise. No links, images or HTML.',
+].join('\n');
+
+/** The simulation as a tool result: what the model may quote (figures) and the assumptions. */
+export function simulationToolResult(result: SimulationResult, asOf: string | null): Extract<ToolResult, { ok: true }> {
+  const r = result as unknown as Record<string, unknown>;
+  const assumptions = (r['assumptions'] as Array<{ name: string; value: FigureValue; source: string }> | undefined) ?? [];
+  return {
+    ok: true,
+    tool: 'run_simulation',
+    asOf,
+    sources: ['simulation'],
+    figures: { ...figuresOf(r), ...figuresOf(r['monteCarlo'], 'monteCarlo') },
+    items: assumptions.slice(0, 25).map((a) => ({ assumption: a.name, value: typeof a.value === 'string' ? a.value.slice(0, 40) : a.value, source: a.source })),
+  };
+}
+
+/**
+ * The optional narrative of `POST /api/simulate`: the engine's numbers, explained by the model
+ * and never changed by it. The result is handed over as a tool result; the narrative's every
+ * figure must appear in it (one retry, then the failing sentences are dropped). Any model
+ * failure, or an exhausted budget, gives no narrative with a reason: the numbers stand alone.
+ */
+export async function narrateSimulation(deps: NarrateDeps, uid: string, request: SimulateRequest, result: SimulationResult, asOf: string | null): Promise<Narrative> {
+  try {
+    await assertBudget(deps.budget, uid);
+  } catch (e) {
+    if (isAppError(e)) return { text: null, reason: e.message };
+    throw e;
+  }
+  const tool = simulationToolResult(result, asOf);
+  const { narrate: _narrate, ...scenario } = request as SimulateRequest & { narrate?: boolean };
+  const messages: LlmMessage[] = [
+    { role: 'user', parts: [{ text: 'Explain the results of this simulation for me.' }] },
+    { role: 'model', parts: [{ functionCall: { name: 'run_simulation', args: { scenario } } }] },
+    { role: 'user', parts: [{ functionResponse: { name: 'run_simulation', response: { result: tool } } }] },
+  ];
+  const tools = CHAT_TOOL_DECLARATIONS.filter((d) => d.name === 'run_simulation');
+  const allowed = groundValuesFrom([tool]);
+  try {
+    let r = await deps.llm.generate({ system: SYSTEM, messages, tools, temperature: 0.2, maxOutputTokens: 512 });
+    await recordUsage(deps.budget, uid, 'narration', r);
+    let text = safeAnswer(r.text).text.trim();
+    let check = checkGrounding(text, allowed);
+    let retried = false;
+    if (check.ungrounded.length) {
+      retried = true;
+      messages.push({ role: 'model', parts: [{ text }] }, { role: 'user', parts: [{ text: `These figures are not in the results: ${check.ungrounded.map((f) => f.raw).join(', ')}. Explain again quoting only figures exactly as the results give them.` }] });
+      r = await deps.llm.generate({ system: SYSTEM, messages, temperature: 0, maxOutputTokens: 512 });
+      await recordUsage(deps.budget, uid, 'narration', r);
+      text = safeAnswer(r.text).text.trim();
+      check = checkGrounding(text, allowed);
+      if (check.ungrounded.length) text = removeUngrounded(text, check).trim();
+    }
+    if (!text) return { text: null, reason: 'the explanation could not be verified against the numbers' };
+    if (check.ungrounded.length) deps.log.warn('simulation narrative figures removed', { ungrounded: check.ungrounded.length });
+    return { text, provider: r.provider, model: r.model, grounding: { figures: check.figures.length, ungrounded: check.ungrounded.length, retried } };
+  } catch (e) {
+    if (isAppError(e) && e.code.startsWith('AI.')) {
+      deps.log.warn('simulation narrative unavailable', { errorCode: e.code });
+      return { text: null, reason: 'the explanation service is unavailable right now; the numbers above are complete' };
+    }
+    throw e;
+  }
+}
