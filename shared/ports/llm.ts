@@ -34,6 +34,11 @@ export interface LlmFunctionCall {
   readonly id?: string;
   readonly name: string;
   readonly args: Readonly<Record<string, unknown>>;
+  /**
+   * Opaque provider data to send back with this call in the next request (Gemini 3's thought
+   * signature). Callers pass function calls back unchanged; never shown, never stored.
+   */
+  readonly signature?: string;
 }
 
 export type LlmPart =

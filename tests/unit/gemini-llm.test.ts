@@ -170,7 +170,8 @@ describe('GeminiLlm against the fake Gemini REST API (real SDK over loopback)', 
     ]);
     const first = await llm.generate(aRequest({ tools: TOOLS }));
 
-    expect(first.functionCalls).toEqual([{ name: 'get_cash_flow', args: { months: 1 } }]);
+    // The thought signature travels with the call (opaque), so any instance can send it back.
+    expect(first.functionCalls).toEqual([{ name: 'get_cash_flow', args: { months: 1 }, signature: fakeThoughtSignature(0) }]);
     expect(first.finishReason).toBe('tool_calls');
     expect(first.text).toBe('');
     expect(fake.requests[0]!.body.tools).toEqual([
@@ -210,6 +211,24 @@ describe('GeminiLlm against the fake Gemini REST API (real SDK over loopback)', 
     ]);
   });
 
+  it('sends back the signature a call carries, even from an instance that never saw it (another function instance)', async () => {
+    const { fake, llm } = await setup([{ functionCalls: [{ name: 'get_overview', args: {} }] }, { text: 'Done.' }]);
+    const first = await llm.generate(aRequest({ tools: TOOLS }));
+    const other = new GeminiLlm({ project: PROJECT, location: 'asia-south1', model: MODEL, baseUrl: fake.url, timeoutMs: 5_000, maxRetries: 0, authClient: staticAuth() });
+    await other.generate(
+      aRequest({
+        tools: TOOLS,
+        messages: [
+          aUserMessage('Overview please'),
+          { role: 'model', parts: first.functionCalls.map((c) => ({ functionCall: c })) },
+          { role: 'user', parts: [{ functionResponse: { name: 'get_overview', response: { ok: true } } }] },
+        ],
+      }),
+    );
+    expect(fake.requests[1]!.rejected).toBeUndefined();
+    expect(fake.requests[1]!.body.contents?.[1]?.parts).toEqual([{ functionCall: { name: 'get_overview', args: {} }, thoughtSignature: fakeThoughtSignature(0) }]);
+  });
+
   it('keeps function call ids and sends the documented placeholder signature for a call it did not receive', async () => {
     const { fake, llm } = await setup([{ text: 'Done.' }]);
     await llm.generate(
@@ -246,7 +265,7 @@ describe('GeminiLlm against the fake Gemini REST API (real SDK over loopback)', 
   it('streams function calls and JSON: calls collected in done, JSON checked at done', async () => {
     const { llm } = await setup([{ functionCalls: [{ name: 'get_overview' }, { name: 'get_cash_flow', args: { months: 3 } }] }, { json: { headline: 'ok', category: 'debt', factIds: [] } }, { malformedJson: true }]);
     const calls = await collect(llm.stream(aRequest({ tools: TOOLS })));
-    expect(calls).toEqual([{ kind: 'done', response: expect.objectContaining({ finishReason: 'tool_calls', functionCalls: [{ name: 'get_overview', args: {} }, { name: 'get_cash_flow', args: { months: 3 } }] }) }]);
+    expect(calls).toEqual([{ kind: 'done', response: expect.objectContaining({ finishReason: 'tool_calls', functionCalls: [{ name: 'get_overview', args: {}, signature: fakeThoughtSignature(0) }, { name: 'get_cash_flow', args: { months: 3 } }] }) }]);
 
     const json = await collect(llm.stream(aRequest({ responseSchema: INSIGHT_SCHEMA })));
     expect(json.filter((e) => e.kind === 'text').length).toBeGreaterThan(1);

@@ -291,7 +291,7 @@ class Answer {
       const call = part.functionCall;
       if (call?.name) {
         const fc: LlmFunctionCall = { ...(call.id ? { id: call.id } : {}), name: call.name, args: call.args ?? {} };
-        this.calls.push(fc);
+        this.calls.push(part.thoughtSignature ? { ...fc, signature: part.thoughtSignature } : fc);
         if (part.thoughtSignature) remember(this.signatures, callKey(fc), part.thoughtSignature);
       }
     }
@@ -350,7 +350,8 @@ function toContents(messages: readonly LlmMessage[], signatures: Map<string, str
         if (part.text !== '') parts.push({ text: part.text });
       } else if ('functionCall' in part) {
         const call = part.functionCall;
-        const known = signatures.get(callKey(call));
+        // The call's own signature (carried through the port), else one this instance saw.
+        const known = call.signature ?? signatures.get(callKey(call));
         const signature = known ?? (firstCall && needSignatures && message.role === 'model' && index > lastUserText ? FOREIGN_THOUGHT_SIGNATURE : undefined);
         parts.push({ functionCall: { ...(call.id ? { id: call.id } : {}), name: call.name, args: { ...call.args } }, ...(signature ? { thoughtSignature: signature } : {}) });
         firstCall = false;
