@@ -20,6 +20,7 @@ export const insightsGenerate = (getDeps: GetDeps) =>
             llm: await deps.llm(),
             store: await deps.financial(),
             insights: await deps.insights(),
+            consents: await deps.consents(),
             budget: await deps.aiBudget(),
             users: await deps.users(),
             bus: await deps.eventBus(),

@@ -47,7 +47,8 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
         const deps = getDeps();
         const store = await deps.financial();
         const insights = await deps.insights();
-        const erase = (uid: string, tools: readonly FiTool[]) => eraseFiData({ store, clock: deps.clock, insights }, uid, tools);
+        const conversations = await deps.conversations();
+        const erase = (uid: string, tools: readonly FiTool[]) => eraseFiData({ store, clock: deps.clock, insights, conversations }, uid, tools);
         const out = await revokeConsent({ ...(await consentDeps()), erase }, ctx.user.uid, ctx.params.id!, ctx.requestId);
         res.json({ consent: out.consent, erased: out.erased });
       }),

@@ -18,7 +18,7 @@ export const simulateRoutes = (getDeps: GetDeps): RouteTable => ({
   'POST /api/simulate': limited('chat', withUser(getDeps, async (req, res, ctx) => {
     const deps = getDeps();
     const body = jsonBody(req, simulateRequestOn(istDate(deps.clock.now())));
-    const out = await runSimulation({ store: await deps.financial(), clock: deps.clock }, ctx.user.uid, body);
+    const out = await runSimulation({ store: await deps.financial(), consents: await deps.consents(), clock: deps.clock }, ctx.user.uid, body);
     if (!body.narrate) {
       res.json(out);
       return;

@@ -36,4 +36,6 @@ export interface ConversationRepo {
   append(uid: string, conversation: Conversation, messages: readonly StoredChatMessage[]): Promise<void>;
   /** Deletes the conversation and its messages; false when there was none. */
   delete(uid: string, id: string): Promise<boolean>;
+  /** Deletes every conversation of the user (their answers quote data whose consent was revoked). */
+  deleteAll(uid: string): Promise<void>;
 }

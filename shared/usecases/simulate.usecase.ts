@@ -1,13 +1,36 @@
 import type { Analytics } from '../domain/analytics/analytics.js';
 import { incomeForObligations } from '../domain/analytics/cash-flow.js';
 import { simulate, type SimulateRequest, type SimulationDefaults, type SimulationResult } from '../domain/analytics/simulate.js';
+import type { FiTool } from '../contracts/fi.js';
 import type { Clock } from '../ports/clock.js';
+import type { ConsentRepo } from '../ports/consents.js';
 import type { FinancialStore } from '../ports/financial-store.js';
+import { grantedTools } from './consents.usecase.js';
 import { istDate } from './read-models.js';
 
 export interface RunSimulationDeps {
   readonly store: Pick<FinancialStore, 'view'>;
+  readonly consents: Pick<ConsentRepo, 'list'>;
   readonly clock: Clock;
+}
+
+type View = Partial<Analytics> & { asOf?: string | null; valuationDate?: string };
+
+/**
+ * The analytics sections a simulation may take the user's figures from: those whose every
+ * source is under an active consent right now (an expired consent leaves data in place until
+ * it is swept, and a simulation must not quietly read it).
+ */
+export function consentedDefaults(v: View | null, granted: readonly FiTool[]): View | null {
+  if (!v) return null;
+  const allowed = (section: { readonly sources?: readonly string[] } | null | undefined): boolean => !!section && (section.sources ?? []).every((t) => (granted as readonly string[]).includes(t));
+  return {
+    ...(v.asOf !== undefined ? { asOf: v.asOf } : {}),
+    ...(v.valuationDate !== undefined ? { valuationDate: v.valuationDate } : {}),
+    ...(allowed(v.cashFlow) ? { cashFlow: v.cashFlow! } : {}),
+    ...(allowed(v.allocation) ? { allocation: v.allocation! } : {}),
+    ...(allowed(v.debt) ? { debt: v.debt! } : {}),
+  };
 }
 
 export interface SimulationResponse {
@@ -58,12 +81,13 @@ export function simulationDefaultsFrom(analytics: Partial<Analytics> | null, tod
 
 /**
  * Runs one validated simulation for the signed-in user, filling omitted figures from their
- * analytics view (one document read). Deterministic for a seed; every assumption is returned.
+ * analytics view (one document read), from the sections still under consent. Deterministic for a seed; every assumption is returned.
  * @throws AppError `VALIDATION.INVALID_INPUT` when a needed figure is neither given nor known.
  */
 export async function runSimulation(deps: RunSimulationDeps, uid: string, request: SimulateRequest): Promise<SimulationResponse> {
-  const today = istDate(deps.clock.now());
-  const view = (await deps.store.view(uid, 'analytics')) as (Partial<Analytics> & { valuationDate?: string }) | null;
+  const now = deps.clock.now();
+  const today = istDate(now);
+  const view = consentedDefaults((await deps.store.view(uid, 'analytics')) as View | null, grantedTools(await deps.consents.list(uid), now));
   const result = simulate(request, simulationDefaultsFrom(view, today));
   return { result, data: view?.asOf && view.valuationDate ? { asOf: view.asOf, valuationDate: view.valuationDate } : null };
 }

@@ -99,12 +99,24 @@ describe('chat on the local stack with the local provider', () => {
     expect(stored.json.messages[3]).toMatchObject({ provider: 'local', tools: [{ name: 'get_credit', ok: true }] });
     expect((await asha.call('GET', '/api/chat/conversations')).json.conversations[0]).toMatchObject({ id: conversationId, messageCount: 4 });
 
-    // Consent for the credit report revoked mid-conversation: the tool refuses, no figures leak.
+    // Insights were written after the sync (the local provider, through insightsGenerate), each resting on cited facts.
+    let insights: any[] = [];
+    for (let i = 0; i < 100 && !insights.length; i++) {
+      insights = (await asha.call('GET', '/api/insights')).json.insights;
+      if (!insights.length) await new Promise((r) => setTimeout(r, 150));
+    }
+    expect(insights.length).toBeGreaterThan(0);
+    expect(insights.every((i: any) => i.provider === 'local' && i.sources.length > 0)).toBe(true);
+
+    // Consent for the credit report revoked mid-conversation: the conversation (whose answers
+    // quote the data) is erased with the data, and the tool now refuses; no figure leaks.
     expect((await asha.call('DELETE', `/api/consents/${consentIds[1]}`)).status).toBe(200);
-    const third = await ask(asha, stack.url, 'What is my credit score?', conversationId);
+    expect((await asha.call('GET', `/api/chat/conversations/${conversationId}`)).status).toBe(404);
+    const third = await ask(asha, stack.url, 'What is my credit score?');
     const answer = third.events.at(-1)!.data;
     expect(answer.tools).toEqual([{ name: 'get_credit', ok: false, asOf: null }]);
     expect(answer.answer).not.toContain('781');
+    const laterConversation = answer.conversationId;
 
     // A narrated simulation: the engine's numbers, explained, every figure checked.
     const sim = await asha.call('POST', '/api/simulate', { type: 'sip', monthlyAmountPaise: 10_000_00, years: 10, expectedReturnPercent: 12, narrate: true });
@@ -112,10 +124,8 @@ describe('chat on the local stack with the local provider', () => {
     expect(sim.json.narrative).toMatchObject({ provider: 'local', grounding: { ungrounded: 0 } });
     expect(sim.json.narrative.text).toContain(formatRupees(sim.json.result.finalValuePaise / 100));
 
-    // Insights were written after the sync (local provider), each resting on cited facts.
-    const insights = (await asha.call('GET', '/api/insights')).json.insights;
-    expect(insights.length).toBeGreaterThan(0);
-    expect(insights.every((i: any) => i.provider === 'local' && i.sources.length > 0)).toBe(true);
+    // Revoking the credit report consent erased the insights too (they came from all the data).
+    expect((await asha.call('GET', '/api/insights')).json.insights).toEqual([]);
 
     // JSON fallback without the SSE Accept header.
     const plain = await asha.call('POST', '/api/chat', { message: 'What is my EPF balance?' });
@@ -131,9 +141,9 @@ describe('chat on the local stack with the local provider', () => {
     expect(refused?.error).toMatchObject({ code: 'AI.BUDGET_EXHAUSTED' });
     expect(refused.error.message).toMatch(/today's AI allowance/);
 
-    // Deleting the conversation removes it.
-    expect((await asha.call('DELETE', `/api/chat/conversations/${conversationId}`)).status).toBe(204);
-    expect((await asha.call('GET', `/api/chat/conversations/${conversationId}`)).status).toBe(404);
+    // Deleting a conversation removes it.
+    expect((await asha.call('DELETE', `/api/chat/conversations/${laterConversation}`)).status).toBe(204);
+    expect((await asha.call('GET', `/api/chat/conversations/${laterConversation}`)).status).toBe(404);
   });
 });
 

@@ -1,10 +1,15 @@
-import type { Firestore } from '@google-cloud/firestore';
+import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import type { Conversation, ConversationRepo, StoredChatMessage } from '../../ports/conversations.js';
 
 /** Strips undefined (Firestore refuses it); values are plain data. */
 const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-/** `users/{uid}/conversations/{id}` with `messages/{messageId}` (ids sortable by time: `m<epoch ms>-<n>`). */
+/**
+ * `users/{uid}/conversations/{id}` with `messages/{messageId}`. Message ids sort in
+ * conversation order (the chat use case writes `m<position>-<epoch ms>-<random>`), so
+ * messages are read ordered by their `id` field (the document id, repeated): one
+ * single-field index, and no reliance on two messages of one turn having different times.
+ */
 export class FirestoreConversationRepo implements ConversationRepo {
   constructor(private readonly db: Firestore) {}
 
@@ -23,14 +28,15 @@ export class FirestoreConversationRepo implements ConversationRepo {
   }
 
   async messages(uid: string, id: string, limit: number): Promise<StoredChatMessage[]> {
-    const snap = await this.col(uid).doc(id).collection('messages').orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).get();
+    const snap = await this.col(uid).doc(id).collection('messages').orderBy('id', 'desc').limit(limit).get();
     return snap.docs.map((d) => d.data() as StoredChatMessage).reverse();
   }
 
+  /** `messageCount` is incremented by the messages appended, so two turns racing on one conversation both count. */
   async append(uid: string, conversation: Conversation, messages: readonly StoredChatMessage[]): Promise<void> {
     const ref = this.col(uid).doc(conversation.id);
     const batch = this.db.batch();
-    batch.set(ref, plain(conversation));
+    batch.set(ref, { ...plain(conversation), messageCount: FieldValue.increment(messages.length) }, { merge: true });
     for (const m of messages) batch.set(ref.collection('messages').doc(m.id), plain(m));
     await batch.commit();
   }
@@ -40,5 +46,9 @@ export class FirestoreConversationRepo implements ConversationRepo {
     if (!(await ref.get()).exists) return false;
     await this.db.recursiveDelete(ref);
     return true;
+  }
+
+  async deleteAll(uid: string): Promise<void> {
+    await this.db.recursiveDelete(this.col(uid));
   }
 }

@@ -14,23 +14,26 @@ export class FirestoreInsightRepo implements InsightRepo {
   async saveNew(uid: string, insights: readonly StoredInsight[]): Promise<number> {
     if (!insights.length) return 0;
     const col = this.user(uid).collection('insights');
-    const refs = insights.map((i) => col.doc(i.id));
-    const existing = new Set((await this.db.getAll(...refs)).filter((s) => s.exists).map((s) => s.id));
-    const fresh = insights.filter((i) => !existing.has(i.id));
-    if (!fresh.length) return 0;
-    const batch = this.db.batch();
-    for (const i of fresh) batch.set(col.doc(i.id), plain(i));
-    await batch.commit();
-    return fresh.length;
+    const unique = [...new Map(insights.map((i) => [i.id, i])).values()];
+    const refs = unique.map((i) => col.doc(i.id));
+    // Read and create in one transaction: two generations racing store each insight once, and
+    // never overwrite one the user has dismissed, implemented or snoozed in the meantime.
+    return this.db.runTransaction(async (tx) => {
+      const existing = new Set((await tx.getAll(...refs)).filter((s) => s.exists).map((s) => s.id));
+      const fresh = unique.filter((i) => !existing.has(i.id));
+      for (const i of fresh) tx.create(col.doc(i.id), plain(i));
+      return fresh.length;
+    });
   }
 
   async list(uid: string, query: { category?: StoredInsight['category']; limit: number; now: string }): Promise<StoredInsight[]> {
-    let q = this.user(uid).collection('insights').where('expiresAt', '>', query.now);
-    if (query.category) q = q.where('category', '==', query.category);
-    // Filtered in memory: at most a few dozen live insights per user.
-    const snap = await q.get();
+    // One range filter on a single field (its automatic index); category and status are
+    // filtered in memory: at most a few dozen live insights per user, and an equality filter
+    // on category next to the range would need a composite index that firestore.indexes.json lacks.
+    const snap = await this.user(uid).collection('insights').where('expiresAt', '>', query.now).get();
     return snap.docs
       .map((d) => d.data() as StoredInsight)
+      .filter((i) => !query.category || i.category === query.category)
       .filter((i) => i.status === 'active' || (i.status === 'snoozed' && (i.snoozedUntil ?? '') <= query.now))
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? -1 : 1))
       .slice(0, query.limit);

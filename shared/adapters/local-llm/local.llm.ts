@@ -15,8 +15,11 @@ export { formatPercent, formatRupees } from '../../domain/ai/facts.js';
  *   (formatted with `formatFigure`) and citing their ids.
  * - With tools (chat) it maps the user's question to one tool call with keyword rules
  *   (`intentOf`), and once the tool results are back it quotes their `figures` with the
- *   tool's name and the data's age. It never repeats tool `items`, `note` or error text:
- *   only figure values (strings among them only when they are short plain labels).
+ *   tool's name and the data's age, leaving out null and "unavailable" ones. When the
+ *   question names an item (a fund, a lender, an employer), it quotes that item's numbers
+ *   first, labelled only by the words its name shares with the question. It never repeats
+ *   a tool's `note`, error text or other item text: only figure values (strings among them
+ *   only when they are short plain labels).
  *
  * Usage is counted approximately (characters / 4) so that budgets work as with Gemini.
  * Every response says `provider: 'local'`, which callers show to the user.
@@ -40,8 +43,13 @@ export type Intent =
   | { readonly kind: 'call'; readonly name: ChatToolName; readonly args: Readonly<Record<string, unknown>> }
   | {
       readonly kind: 'decline';
-      /** `outside-data`: the data cannot answer it; `need-details`: a simulation without enough to run; `no-rule`: not understood. */
-      readonly reason: 'outside-data' | 'need-details' | 'no-rule';
+      /**
+       * `outside-data`: markets, other people's finances, stock tips; `not-in-fi`: an asset Fi
+       * does not hold (jewellery, a car, a house, cash at home); `future`: the user's own future
+       * (salary, bonus, tax) that no simulation computes; `need-details`: a simulation without
+       * enough to run; `no-rule`: not understood.
+       */
+      readonly reason: 'outside-data' | 'not-in-fi' | 'future' | 'need-details' | 'no-rule';
     };
 
 type Args = Record<string, unknown>;
@@ -57,11 +65,77 @@ const normalise = (message: string): string =>
     .trim();
 
 // Questions the user's own data cannot answer.
-const MARKET = /\b(sensex|nifty|stock market|share market|market|markets|gold price|bitcoin|crypto|repo rate|interest rates|rupee|dollar)\b/;
+const MARKET = /\b(sensex|nifty|stock market|share market|market|markets|gold prices?|(share|stock|fund|property|house) prices?|prices? of|navs?|bitcoin|crypto|repo rate|interest rates|rupee|dollar)\b/;
 const PREDICTION = /\b(will|going to|gonna|tomorrow|next (week|month|year)|predict\w*|forecast\w*|outlook|crash\w*|rall(y|ies)|go up|go down|fall\w*|rise|rises|rising|tank\w*|correct(ion|s))\b/;
-const OTHER_PERSON = /\b(wife|husband|spouse|partner|father|mother|dad|mom|mum|brother|sister|son|daughter|friend|colleague|boss|neighbou?r|papa|mummy|bhai|behen|didi)('s|s')?\b/;
-const PERSONAL_MONEY = /\b(salary|income|net ?worth|account|accounts|balance|credit score|spend|spent|spending|portfolio|investments|loan|loans|pf|epf|savings|kamai)\b/;
 const TIP = /\b(stock tips?|share tips?|tips? (for|on) (stocks|shares)|which (stock|stocks|share|shares|coin|crypto)s? (should|to|will)|should i (buy|sell) (a |any |the )?(stock|stocks|share|shares|crypto|coin)|best (stock|stocks|share|shares) to|multibagger|recommend (a |some |me )?(stock|stocks|share|shares)|hot stocks?|intraday|f&o|options trading)\b/;
+
+// Other people's finances. A person other than the user (a relative, a friend, "someone
+// else", "her") within three words before a money word ("my neighbour earn", "my father's EPF
+// balance"), or after one ("the salary of my wife"); a capitalised name's possessive before a
+// money word ("Mukesh Ambani's net worth"), or a name doing what earns ("does Mukesh Ambani
+// earn"); any other possessive before a personal figure ("ambani's net worth"); "how rich is"
+// anyone but the user. Not refused on these grounds: a joint account, loan or holding (the
+// user's own, in their Fi data), and the user's own payments to someone ("how much did I send
+// to my mother").
+const PERSON = "(?:wife|husband|spouse|partner|father|mother|dad|mom|mum|parents?|brother|sister|sibling|son|daughter|kids?|children|friend|friends|colleague|colleagues|boss|manager|neighbou?r|neighbou?rs|cousin|uncle|aunt|relative|relatives|in-laws?|papa|mummy|bhai|behen|didi|someone else|somebody else|someone|somebody|anyone|anybody|everyone|everybody|others|other people|people|his|her)";
+const MONEY = "(?:salary|salaries|income|incomes|earn|earns|earned|earning|earnings|ctc|pay ?slip|bonus|net ?worth|worth|wealth|rich|account|accounts|balance|balances|credit score|cibil|spend|spends|spent|spending|portfolio|investments|loan|loans|emis?|debts?|pf|epf|savings|owe|owes|kamai|tankhwah)";
+const OTHER_PERSON = new RegExp(`\\b${PERSON}(?:'s|s'|')?(?: [a-z0-9']+){0,3}? ${MONEY}\\b|\\b${MONEY} of (?:my |our |the |a )?${PERSON}\\b`);
+const PERSONAL_FIGURE = /^(?: [a-z0-9']+){0,2}? (salary|income|earnings|net ?worth|wealth|credit score|cibil|pf|epf)\b/;
+const JOINT = /\bjoint\b/;
+/** The user's own payments to someone ("how much did I send to my mother"): their transactions, not the person's finances. */
+const TO_SOMEONE = new RegExp(`\\b(to|for|on) (my |our )?${PERSON}`);
+const PAID = /\b(spend|spent|sent|send|transfer\w*|paid|pay|gave|give|gift\w*|payments?)\b/;
+/** Capitalised words that say nothing about who: sentence starts, pronouns, contractions ("What's"). */
+const FILLER = new Set('i my our your what that it there here who where how when why which let he she this these those is was'.split(' '));
+/** Capitalised words that are not people: dates, and the user's own accounts and funds ("Kaveri Bank's loan"). */
+const NOT_A_PERSON = new Set(
+  (
+    'last next today tonight yesterday tomorrow day week month year quarter january february march april may june july august september october november december ' +
+    'monday tuesday wednesday thursday friday saturday sunday diwali fund funds bank cap plan growth direct index etf card cards loan sip fi mutual finance capital ' +
+    'securities insurance account accounts portfolio nps ppf epf epfo amc'
+  ).split(' '),
+);
+const CAPITALISED_NAME = /\b([A-Z][a-z]+(?: [A-Z][a-z]+){0,3})'s\b/g;
+const NAME_EARNS = /\b(?:does|did|do|will|would|can|is|was|has) ([A-Z][a-z]+(?: [A-Z][a-z]+){0,3}) (?:earn|earns|make|makes|own|owns|have|has|owe|owes|spend|spends|save|saves|invest|invests|worth)\b/g;
+const ANY_POSSESSIVE = /\b([a-z]+)'s\b/g;
+/** "How rich is Elon Musk?": anyone's wealth but the user's own ("how rich am I"). */
+const HOW_RICH_IS = /\bhow (rich|wealthy) (is|was|are|were) (?!i\b|my\b|me\b|we\b)/;
+
+/** Whether capitalised words name a person: a word that is not filler, and none that is a date or one of the user's own things. */
+const personName = (name: string): boolean => {
+  const words = name.toLowerCase().split(' ');
+  return words.some((w) => !FILLER.has(w)) && !words.some((w) => NOT_A_PERSON.has(w));
+};
+
+/** A question about someone else's finances (see above); `original` keeps the user's capitals. */
+function aboutSomeoneElse(q: string, original: string): boolean {
+  if (has(q, JOINT) || (has(q, TO_SOMEONE) && has(q, PAID))) return false;
+  if (has(q, OTHER_PERSON) || has(q, HOW_RICH_IS)) return true;
+  const money = new RegExp(`^(?: [a-z0-9']+){0,3}? ${MONEY}\\b`);
+  for (const m of original.matchAll(CAPITALISED_NAME)) {
+    if (personName(m[1] ?? '') && money.test(original.slice((m.index ?? 0) + m[0].length).toLowerCase())) return true;
+  }
+  for (const m of original.matchAll(NAME_EARNS)) if (personName(m[1] ?? '')) return true;
+  for (const m of q.matchAll(ANY_POSSESSIVE)) {
+    const owner = m[1] ?? '';
+    if (!FILLER.has(owner) && !NOT_A_PERSON.has(owner) && PERSONAL_FIGURE.test(q.slice((m.index ?? 0) + m[0].length))) return true;
+  }
+  return false;
+}
+
+// Assets Fi does not hold: jewellery and physical gold, things kept at home, and what a car or
+// a house is worth. Spending on them, and loans, rent or insurance for them, are in the data.
+const PHYSICAL_ASSET = /\b(jewell?ery|jewelry|jewels?|ornaments?|physical gold|gold (coins?|bars?|biscuits?)|gehne|zevar)\b/;
+const AT_HOME = /\b(at home|at my (home|house|place)|in (my |the )?(house|locker|wallet|purse|almirah|safe)|under (my |the )?(mattress|bed)|cash in hand)\b/;
+const KEPT = /\b(cash|gold|silver|money|keep|kept|stash\w*)\b/;
+const VALUED_THING = /\b(car|cars|bike|bikes|scooter|motorcycle|vehicle|vehicles|house|home|flat|apartment|property|properties|plot|land|real estate|villa)\b/;
+const VALUE_WORDS = /\b((?<!net )worth|value|valued|valuation|resale|price|sell (it|them) for)\b/;
+const OWN_BILLS = /\b(loan|loans|emi|emis|rent|insurance|premium|tax|taxes|interest)\b/;
+
+// The user's own future, when nothing computes it: a future word and a personal figure.
+const FUTURE = /\b(will|going to|gonna|next (week|month|year|quarter|financial year|fy)|in (the )?future|coming (months?|years?)|likely|predict\w*|forecast\w*|hoga|hogi|milega|milegi)\b/;
+const OWN_FUTURE = /\b(salary|salaries|income|paycheck|pay ?slip|ctc|bonus|bonuses|hike|increment|appraisal|promotion|raise|tax|taxes|refund|net ?worth|credit score|cibil|score|expenses?|spending|spend|job|layoffs?|laid off|fired|inheritance)\b/;
+const EXPLICIT_WHAT_IF = /\b(what if|what-if|simulate|simulation|suppose)\b/;
 
 // Simulations
 const SIMULATION =
@@ -77,11 +151,22 @@ const TRANSACTIONS = /\b(transactions?|txns?|payments to|list (my )?payments|rec
 const CASH_FLOW =
   /\b(savings rate|save|saving|saved|bachat|bachaya|surplus|income|salary|earn|earning|earnings|kamai|cash ?flow|budget|emergency fund|rainy day|left over|leftover)\b/;
 
-const DEBT = /\b(loan|loans|emi|emis|debt|debts|debt-free|payoff|pay off|paid off|karz|karza|karja|qarz|avalanche|snowball|outstanding)\b/;
+const DEBT = /\b(loan|loans|emi|emis|debt|debts|debt-free|payoff|pay off|paid off|karz|karza|karja|qarz|avalanche|snowball|outstanding|owe|owed|owing|dues)\b/;
 const CREDIT = /\b(credit score|cibil|experian|credit report|credit (account|accounts|history)|score|utili[sz]ation|credit cards?|cards|card limit|credit limit|late payments?|enquir(y|ies)|inquir(y|ies))\b/;
 const EPF = /\b(epf|pf|provident|uan|dormant|pension|eps)\b/;
 const ALLOCATION =
-  /\b(allocation|allocated|asset mix|portfolio mix|diversif\w*|concentrat\w*|rebalanc\w*|split between|equity (share|exposure|percentage|portion|part)|share of equity|(share|portion|percentage|proportion|part) of my (portfolio|assets|investments|money|wealth)|how much (of my \w+ )?is (in )?(equity|debt|gold|cash|stocks)|how much (gold|equity|international)|is (in )?(equity|debt|gold))\b/;
+  /\b(allocation|allocated|asset mix|portfolio mix|diversif\w*|concentrat\w*|rebalanc\w*|split between|equity (share|exposure|percentage|portion|part)|share of equity|(share|portion|percentage|proportion|part) of my (portfolio|assets|investments|money|wealth)|how much (of my \w+ )?is (in )?(equity|debt|gold|cash|stocks)|how much (gold|equity|international)|is (in )?(equity|debt|gold)|international|foreign|overseas|global (funds?|stocks|equity|etfs?)|us (stocks|equity|equities|shares|funds?|etfs?)|exposure)\b/;
+/** The buckets of the allocation, as people name them. */
+const BUCKET = '(?:equity|equities|debt|hybrid|gold|cash|international|foreign|overseas|global|us stocks?|us equity|us shares|epf|stocks|mutual funds?|fixed income|bonds?)';
+/**
+ * The share of the user's assets in a bucket: "what share of my assets is in debt", "how much
+ * of my portfolio is international", "gold share". Asked before the debt and cash-flow rules,
+ * whose words ("debt", "cash") it shares; not when it is about income or spending.
+ */
+const ASSET_SHARE = new RegExp(
+  `\\b((share|portion|percentage|percent|proportion|part|fraction) of (my |the )?(total )?(portfolio|assets|investments|money|wealth|net ?worth|savings)|how much of my (total )?(portfolio|assets|investments|money|wealth|net ?worth|savings)|${BUCKET} (share|exposure|allocation|percentage|portion|weight)|(share|percentage|portion|proportion|weight) (of|in) ${BUCKET})\\b`,
+);
+const NOT_ASSETS = /\b(income|salary|earn\w*|emis?|spend\w*|expenses?|rent)\b/;
 const RETURNS = /\b(xirr|returns?|performing|performance|perform|gains?|profit|profits|loss|losses|munafa|fayda|cagr|how (are|is) my (mutual )?funds? doing)\b/;
 const HOLDINGS = /\b(holdings?|which (funds|stocks|shares)|what (funds|stocks|shares)|my (stocks|shares|mutual funds|funds|portfolio)|sgbs?|etfs?|do i own|do i hold)\b/;
 const OVERVIEW = /\b(net ?worth|worth|assets?|liabilit(y|ies)|wealth|daulat|sampatti|how much money do i have|total balance|bank balance|balances?|how rich)\b/;
@@ -255,7 +340,11 @@ const RULES: readonly Rule[] = [
     },
   },
   { test: (q) => has(q, TRANSACTIONS), tools: (q, today) => [['get_transactions', spendingArgs(q, today).args]] },
-  { test: (q) => has(q, CASH_FLOW) && !has(q, /\bsavings accounts?\b/) && !has(q, /\b(avalanche|snowball|debt|debts|loan|loans|interest)\b/), tools: (q, today) => [['get_cash_flow', monthArgs(periodOfSpend(q), today)]] },
+  { test: (q) => has(q, ASSET_SHARE) && !has(q, NOT_ASSETS), tools: () => [['get_allocation', {}]] },
+  {
+    test: (q) => has(q, CASH_FLOW) && !has(q, /\bsavings accounts?\b/) && !has(q, /\b(avalanche|snowball|debt|debts|loan|loans|interest|emi|emis|owe|owed|owing|dues|outstanding)\b/),
+    tools: (q, today) => [['get_cash_flow', monthArgs(periodOfSpend(q), today)]],
+  },
   { test: (q) => has(q, DEBT), tools: () => [['get_debt_plan', {}]] },
   { test: (q) => has(q, CREDIT), tools: () => [['get_credit', {}]] },
   { test: (q) => has(q, EPF), tools: () => [['get_epf', {}]] },
@@ -286,28 +375,36 @@ function fitArgs(args: Args, declaration: LlmToolDeclaration | undefined): Args 
 /**
  * Maps a chat message to one call among the declared tools, or to a reason to decline.
  * Rules, first match wins: questions the user's own data cannot answer (market
- * predictions, other people's finances, stock tips) → decline `outside-data`; what-if
+ * predictions, other people's finances, stock tips) → decline `outside-data`; assets Fi does
+ * not hold (jewellery, a car's or a house's value, cash at home) → `not-in-fi`; what-if
  * questions → `run_simulation` with the scenario it can parse (decline `need-details` when
- * there is not enough); then net-worth change → history, spending,
- * transactions, savings/income/emergency fund → cash flow, loans/EMI → debt plan,
- * credit, EPF, allocation, returns, holdings, net worth/assets → overview. A rule whose
+ * there is not enough); the user's own future that no simulation computes (next year's
+ * salary, a bonus, tax) → `future`; then net-worth change → history, spending,
+ * transactions, asset shares ("what share of my assets is in debt") → allocation,
+ * savings/income/emergency fund → cash flow, loans/EMI/EMI-to-income/what is owed → debt
+ * plan, credit, EPF, allocation, returns, holdings, net worth/assets → overview. A rule whose
  * tools are not declared is skipped. `today` (`YYYY-MM-DD`) turns "this/last month" into
  * dates; without it they are left out. Pure and deterministic.
  */
 export function intentOf(message: string, declaredTools: ReadonlyArray<string | LlmToolDeclaration>, options: { readonly today?: string } = {}): Intent {
   const q = normalise(message);
+  const original = message.replace(/[\u2018\u2019`]/g, "'").replace(/\s+/g, ' ').trim();
   const declared = new Map<string, LlmToolDeclaration | undefined>(declaredTools.map((t) => (typeof t === 'string' ? [t, undefined] : [t.name, t])));
   const call = (name: ChatToolName, args: Args): Intent | null => (declared.has(name) ? { kind: 'call', name, args: fitArgs(args, declared.get(name)) } : null);
 
-  if ((has(q, MARKET) && has(q, PREDICTION)) || (has(q, OTHER_PERSON) && has(q, PERSONAL_MONEY)) || has(q, TIP)) return { kind: 'decline', reason: 'outside-data' };
+  if ((has(q, MARKET) && has(q, PREDICTION)) || aboutSomeoneElse(q, original) || has(q, TIP)) return { kind: 'decline', reason: 'outside-data' };
+  const ownRecords = has(q, SPEND) || has(q, TRANSACTIONS) || has(q, OWN_BILLS);
+  if (!ownRecords && (has(q, PHYSICAL_ASSET) || (has(q, AT_HOME) && has(q, KEPT)) || (has(q, VALUED_THING) && has(q, VALUE_WORDS)))) return { kind: 'decline', reason: 'not-in-fi' };
+  const ownFuture = has(q, FUTURE) && has(q, OWN_FUTURE);
   const qs = quantities(q);
   const amount = qs.some((x) => x.kind === 'rupees');
   // "Save 50k a month for 15 years": an amount, a horizon and a verb of saving make a what-if.
   const projection = amount && qs.some((x) => x.kind === 'years') && has(q, /\b(save|saving|invest|investing|put|sip)\b/);
   if (has(q, SIMULATION) || projection || (has(q, /\bsip\b/) && amount)) {
     const args = simulationArgs(q);
-    return (args && call('run_simulation', args)) ?? { kind: 'decline', reason: 'need-details' };
+    return (args && call('run_simulation', args)) ?? { kind: 'decline', reason: ownFuture && !has(q, EXPLICIT_WHAT_IF) ? 'future' : 'need-details' };
   }
+  if (ownFuture) return { kind: 'decline', reason: 'future' };
   for (const rule of RULES) {
     if (!rule.test(q)) continue;
     for (const [name, args] of rule.tools(q, options.today)) {
@@ -324,6 +421,10 @@ export function intentOf(message: string, declaredTools: ReadonlyArray<string | 
 const DECLINE_TEXT: Readonly<Record<Extract<Intent, { kind: 'decline' }>['reason'], string>> = {
   'outside-data':
     "I can only answer from your own linked Fi data, so I can't predict markets, see anyone else's finances or recommend individual stocks. Ask me about your net worth, spending, savings, investment returns, credit, EPF, loans or a what-if simulation.",
+  'not-in-fi':
+    "Your linked Fi data does not include that: Fi sees your bank accounts, mutual funds, stocks, deposits, EPF, credit report and loans, but not jewellery or physical gold, vehicles, property or cash kept at home, so I can't tell you what it is worth.",
+  future:
+    "I can't predict your future salary, bonus, tax or spending: I can only answer from your linked Fi data as it is today. For a projection, ask for a what-if simulation with an amount and a number of years.",
   'need-details':
     'I can run what-if simulations for a SIP, a lump sum, a loan prepayment, retirement, an emergency fund or a savings goal. Tell me the amount and the number of years (and a return if you have one in mind), for example: what if I invest a monthly SIP for some years.',
   'no-rule':
@@ -349,8 +450,13 @@ export function figureLabel(key: string): string {
 const PLAIN_LABEL = /^[\p{L}\p{N} .,&()'_/-]{1,40}$/u;
 const quotableString = (s: string): boolean => PLAIN_LABEL.test(s) && !/\d{6,}|https?|www\./i.test(s);
 
+/** Values that say a figure is missing: left out rather than quoted as "not available". */
+const UNAVAILABLE_VALUE = /^(not available|unavailable|n\/a|none|unknown)$/i;
+
+/** A figure as the answer writes it, or null to leave it out (null, not finite, an unsafe or "unavailable" string). */
 function formatToolFigure(key: string, value: FactValue): string | null {
-  if (typeof value === 'string') return quotableString(value) ? value.replace(/_/g, ' ') : null;
+  if (value === null) return null;
+  if (typeof value === 'string') return quotableString(value) && !UNAVAILABLE_VALUE.test(value.trim()) ? value.replace(/_/g, ' ') : null;
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return formatFigure(value, unitOfKey(key));
 }
@@ -359,6 +465,24 @@ function formatToolFigure(key: string, value: FactValue): string | null {
 const questionWords = (q: string): string[] => normalise(q).split(/[^a-z0-9]+/).filter((w) => w.length >= 3 && !['the', 'and', 'how', 'what', 'much', 'many', 'does', 'did', 'have', 'your', 'with', 'for', 'from', 'this', 'that', 'last', 'month'].includes(w));
 
 const MAX_FIGURES_PER_TOOL = 8;
+/** Headline figures kept when the answer also quotes items the question names. */
+const MAX_FIGURES_WITH_ITEMS = 4;
+const MAX_NAMED_ITEMS = 3;
+const MAX_FIGURES_PER_ITEM = 4;
+const ORDINALS = ['first', 'second', 'third'];
+/** The item fields that name an item (third-party text, cleaned by the tool). */
+const ITEM_NAME_KEYS = ['name', 'lender', 'employer', 'payee'] as const;
+/** Tools whose items are rows of a search rather than named things: their figures already answer for the match. */
+const TOOLS_WITHOUT_NAMED_ITEMS: ReadonlySet<string> = new Set(['get_transactions', 'get_net_worth_history', 'run_simulation']);
+/** Words of fund, lender and employer names too common to pick one by (they rank matches, never make one). */
+const GENERIC_NAME_WORDS = new Set(
+  (
+    'the and for with fund funds direct plan growth regular option idcw dividend payout reinvestment scheme cap index etf bank ltd limited india indian national ' +
+    'mutual private pvt company corporation services finance financial card cards credit loan loans home personal money capital fixed deposit short long term ' +
+    'duration liquid opportunities plus account accounts'
+  ).split(' '),
+);
+
 const DAY_MS = 86_400_000;
 /** India is UTC+05:30: "this month" is the user's calendar month. */
 const IST_OFFSET_MS = 330 * 60_000;
@@ -397,6 +521,7 @@ interface ToolResultLike {
   readonly tool: unknown;
   readonly asOf?: unknown;
   readonly figures?: unknown;
+  readonly items?: unknown;
   readonly code?: unknown;
 }
 
@@ -416,6 +541,70 @@ const ERROR_TEXT: Readonly<Record<string, (tool: string) => string>> = {
 };
 const failedText = (tool: string): string => `Looking this up with ${tool} failed. Please try again in a little while.`;
 
+interface ScoredFigure {
+  readonly label: string;
+  readonly shown: string;
+  readonly score: number;
+  readonly index: number;
+}
+
+/** Figures of a record worth quoting, the ones the question's words name first (then in their order). */
+function rankFigures(record: Readonly<Record<string, unknown>>, words: readonly string[], numbersOnly: boolean): ScoredFigure[] {
+  return Object.entries(record)
+    .map(([key, value], index) => {
+      const label = figureLabel(key);
+      const quotable = value === null || typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && !numbersOnly);
+      const shown = quotable ? formatToolFigure(key, value as FactValue) : null;
+      const score = words.filter((w) => label.toLowerCase().includes(w) || key.toLowerCase().includes(w)).length;
+      return { label, shown, score, index };
+    })
+    .filter((f): f is ScoredFigure => f.shown !== null)
+    .sort((a, b) => b.score - a.score || a.index - b.index);
+}
+
+/** Letter-only words of a text, as written (names with digits keep only their words). */
+const letterWords = (text: string): string[] => text.split(/[^A-Za-z]+/).filter((w) => w !== '');
+
+/** A word of a name as the answer writes it: SHOUTED names in title case ("DECCAN" → "Deccan"), short acronyms as they are. */
+const nameWord = (w: string): string => (w.length > 4 && w === w.toUpperCase() ? `${w[0]}${w.slice(1).toLowerCase()}` : w);
+
+/**
+ * The items a question names, with their figures: an item whose name (`name`, `lender`,
+ * `employer` or `payee`) shares a word with the question that is neither generic ("fund",
+ * "bank") nor a word the headline figures already explain ("gold" for an allocation). The
+ * best-matching items only (ties kept, at most `MAX_NAMED_ITEMS`). Each is labelled by the
+ * words its name shares with the question, letters only and nothing else of the name, so no
+ * third-party text beyond words the user wrote reaches the answer; its quoted figures are
+ * numbers and yes/no only.
+ */
+function namedItems(result: { readonly items?: unknown; readonly figures?: unknown }, question: string, words: readonly string[]): Array<{ label: string; figures: ScoredFigure[] }> {
+  const items = Array.isArray(result.items) ? (result.items as unknown[]) : [];
+  const asked = new Set(normalise(question).split(/[^a-z]+/).filter((w) => w.length >= 3));
+  const figureKeys = result.figures !== null && typeof result.figures === 'object' ? Object.keys(result.figures) : [];
+  const explained = new Set(figureKeys.flatMap((k) => figureLabel(k).toLowerCase().split(' ')));
+  const candidates = items.flatMap((item) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return [];
+    const record = item as Record<string, unknown>;
+    const nameKey = ITEM_NAME_KEYS.find((k) => typeof record[k] === 'string');
+    if (nameKey === undefined) return [];
+    const nameWords = letterWords(record[nameKey] as string);
+    const shared = [...new Set(nameWords.map((w) => w.toLowerCase()).filter((w) => asked.has(w)))];
+    const distinctive = shared.filter((w) => !GENERIC_NAME_WORDS.has(w) && !explained.has(w));
+    if (distinctive.length === 0) return [];
+    const labelWords: string[] = [];
+    for (const w of nameWords) if (shared.includes(w.toLowerCase()) && !labelWords.some((x) => x.toLowerCase() === w.toLowerCase())) labelWords.push(nameWord(w));
+    const label = labelWords.join(' ').slice(0, 40).trim();
+    const rest = Object.fromEntries(Object.entries(record).filter(([k]) => !(ITEM_NAME_KEYS as readonly string[]).includes(k)));
+    const figures = rankFigures(rest, words, true).slice(0, MAX_FIGURES_PER_ITEM);
+    if (!quotableString(label) || figures.length === 0) return [];
+    return [{ label, figures, score: distinctive.length * 100 + shared.length }];
+  });
+  const best = Math.max(0, ...candidates.map((c) => c.score));
+  const chosen = candidates.filter((c) => c.score === best).slice(0, MAX_NAMED_ITEMS);
+  // Items the question names by the same words are told apart by their order, in words (a digit would read as a figure).
+  return chosen.map(({ label, figures }, i) => ({ label: chosen.filter((c) => c.label === label).length > 1 ? `${label} (${ORDINALS[i] ?? 'next'} match)` : label, figures }));
+}
+
 function answerFromResult(name: string, response: unknown, question: string, now: Date): string {
   const result = asToolResult(response);
   const declaredName = typeof result?.tool === 'string' && isChatTool(result.tool) ? result.tool : isChatTool(name) ? name : 'that lookup';
@@ -426,19 +615,12 @@ function answerFromResult(name: string, response: unknown, question: string, now
   }
   const figures = result.figures !== null && typeof result.figures === 'object' && !Array.isArray(result.figures) ? (result.figures as Record<string, unknown>) : {};
   const words = questionWords(question);
-  const scored = Object.entries(figures)
-    .map(([key, value], index) => {
-      const label = figureLabel(key);
-      const shown = value === null || ['number', 'string', 'boolean'].includes(typeof value) ? formatToolFigure(key, value as FactValue) : null;
-      const score = words.filter((w) => label.toLowerCase().includes(w) || key.toLowerCase().includes(w)).length;
-      return { label, shown, score, index };
-    })
-    .filter((f): f is { label: string; shown: string; score: number; index: number } => f.shown !== null)
-    .sort((a, b) => b.score - a.score || a.index - b.index)
-    .slice(0, MAX_FIGURES_PER_TOOL);
+  const items = TOOLS_WITHOUT_NAMED_ITEMS.has(declaredName) ? [] : namedItems(result, question, words);
+  const scored = rankFigures(figures, words, false).slice(0, items.length > 0 ? MAX_FIGURES_WITH_ITEMS : MAX_FIGURES_PER_TOOL);
   const age = dataAge(result.asOf, now);
-  if (scored.length === 0) return `From ${declaredName} (${age}): there are no figures for this.`;
-  return `From ${declaredName} (${age}): ${scored.map((f) => `${f.label}: ${f.shown}`).join('; ')}.`;
+  const parts = [...items.map((i) => `${i.label}: ${i.figures.map((f) => `${f.label}: ${f.shown}`).join(', ')}`), ...scored.map((f) => `${f.label}: ${f.shown}`)];
+  if (parts.length === 0) return `From ${declaredName} (${age}): there are no figures for this.`;
+  return `From ${declaredName} (${age}): ${parts.join('; ')}.`;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import type { ConsentRepo } from '../../ports/consents.js';
 import type { FinancialStore } from '../../ports/financial-store.js';
 import { grantedTools } from '../consents.usecase.js';
 import { istDate } from '../read-models.js';
-import { simulationDefaultsFrom } from '../simulate.usecase.js';
+import { consentedDefaults, simulationDefaultsFrom } from '../simulate.usecase.js';
 
 /**
  * The chat's read-only tools. Each runs server-side for the session's user (no tool takes a
@@ -107,6 +107,21 @@ export const CHAT_TOOL_DECLARATIONS: readonly LlmToolDeclaration[] = [
 /** Rupees from paise, 2 decimals. */
 const rupees = (paise: unknown): number | null => (typeof paise === 'number' && Number.isFinite(paise) ? Math.round(paise) / 100 : null);
 
+/**
+ * A simulation's assumptions as tool-result rows: amounts in rupees under a `...Rupees` name
+ * and a `valueRupees` key, as every figure handed to a model (the grounding check reads the
+ * unit from the key, so an answer quoting "monthly expenses of ₹27,097.75" is checked against
+ * rupees, not against 2709775 paise).
+ */
+export function assumptionItems(assumptions: unknown): Array<Record<string, FigureValue>> {
+  const rows = Array.isArray(assumptions) ? (assumptions as Array<{ name: string; value: FigureValue; source: string }>) : [];
+  return rows.slice(0, MAX_ITEMS).map((a): Record<string, FigureValue> =>
+    a.name.endsWith('Paise')
+      ? { assumption: a.name.replace(/Paise$/, 'Rupees'), valueRupees: rupees(a.value), source: a.source }
+      : { assumption: a.name, value: typeof a.value === 'string' ? a.value.slice(0, 40) : a.value, source: a.source },
+  );
+}
+
 /** The scalar top-level fields of an object as figures, `...Paise` turned into `...Rupees`. */
 export function figuresOf(o: unknown, prefix = ''): Record<string, FigureValue> {
   const out: Record<string, FigureValue> = {};
@@ -129,7 +144,8 @@ const fail = (tool: string, code: Extract<ToolResult, { ok: false }>['code'], er
  * data come back as `ok: false` results; only infrastructure failures throw.
  */
 export async function runChatTool(deps: ChatToolDeps, uid: string, name: string, rawArgs: unknown): Promise<ToolResult> {
-  if (!(CHAT_TOOLS as readonly string[]).includes(name)) return fail(name.slice(0, 40), 'unknown-tool', `there is no tool named ${JSON.stringify(name.slice(0, 40))}; use one of ${CHAT_TOOLS.join(', ')}`);
+  // The name is the model's text and travels on (progress events, stored metadata): only a plain identifier is kept.
+  if (!(CHAT_TOOLS as readonly string[]).includes(name)) return fail(/^[A-Za-z][\w.-]{0,39}$/.test(name) ? name : 'unknown', 'unknown-tool', `there is no tool named ${JSON.stringify(name.slice(0, 40))}; use one of ${CHAT_TOOLS.join(', ')}`);
   const tool = name as ChatToolName;
   const parsed = ARGS[tool].safeParse(rawArgs ?? {});
   if (!parsed.success) return fail(tool, 'invalid-arguments', parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ').slice(0, 300));
@@ -140,7 +156,7 @@ export async function runChatTool(deps: ChatToolDeps, uid: string, name: string,
   }
   const args = parsed.data as Record<string, unknown>;
   try {
-    return await TOOLS[tool](deps, uid, args, now);
+    return await TOOLS[tool](deps, uid, args, now, granted);
   } catch (e) {
     if (isAppError(e) && e.code === 'VALIDATION.INVALID_INPUT') return fail(tool, 'invalid-arguments', `${e.message}: ${e.problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`.slice(0, 300));
     throw e;
@@ -164,7 +180,7 @@ const ok = (tool: ChatToolName, v: { asOf?: string | null }, sources: readonly s
 
 const noData = (tool: ChatToolName, what: string) => fail(tool, 'no-data', `no ${what} data yet: the user has not synced it (or Fi does not have it)`);
 
-type Runner = (deps: ChatToolDeps, uid: string, args: Record<string, unknown>, now: Date) => Promise<ToolResult>;
+type Runner = (deps: ChatToolDeps, uid: string, args: Record<string, unknown>, now: Date, granted: readonly FiTool[]) => Promise<ToolResult>;
 
 const TOOLS: Record<ChatToolName, Runner> = {
   async get_overview(deps, uid) {
@@ -371,11 +387,11 @@ const TOOLS: Record<ChatToolName, Runner> = {
       s.series.slice(-MAX_ITEMS).map((p) => ({ date: p.date, netWorthRupees: rupees(p.netWorthPaise) })),
     );
   },
-  async run_simulation(deps, uid, args, now) {
+  async run_simulation(deps, uid, args, now, granted) {
     const today = istDate(now);
     const parsed = simulateRequestOn(today).safeParse(args['scenario']);
     if (!parsed.success) return fail('run_simulation', 'invalid-arguments', parsed.error.issues.map((i) => `${i.path.join('.') || 'scenario'}: ${i.message}`).join('; ').slice(0, 300));
-    const v = (await deps.store.view(uid, 'analytics')) as View | null;
+    const v = consentedDefaults((await deps.store.view(uid, 'analytics')) as View | null, granted);
     const result = simulate(parsed.data, simulationDefaultsFrom(v, today)) as unknown as Record<string, unknown>;
     const mc = figuresOf(result['monteCarlo'], 'monteCarlo');
     return ok(
@@ -383,7 +399,7 @@ const TOOLS: Record<ChatToolName, Runner> = {
       { asOf: v?.asOf ?? null },
       ['simulation'],
       { ...figuresOf(result), ...mc },
-      ((result['assumptions'] as Array<{ name: string; value: FigureValue; source: string }>) ?? []).map((a) => ({ assumption: a.name, value: typeof a.value === 'string' ? a.value.slice(0, 40) : a.value, source: a.source })),
+      assumptionItems(result['assumptions']),
     );
   },
 };

@@ -62,11 +62,28 @@ export interface ChatAnswer {
 
 const newId = (prefix: string) => `${prefix}${randomBytes(10).toString('hex')}`;
 
+/**
+ * Message ids sort in conversation order, whatever the clocks say: `m<position, 6 digits>-<epoch
+ * ms>-<random>`. The position is the message's index in the conversation (two turns racing on
+ * one conversation share positions; time and the random part keep their ids apart).
+ */
+const messageIdAt = (position: number, at: Date): string => `m${String(position).padStart(6, '0')}-${at.getTime()}-${randomBytes(4).toString('hex')}`;
+
+/**
+ * The answer in sentence-sized pieces for `delta` events. Every character belongs to exactly
+ * one piece, so the pieces put together are the answer (also when a line starts with
+ * punctuation, which a sentence pattern alone would skip).
+ */
+const answerPieces = (text: string): string[] => text.match(/[^.!?\n]*(?:[.!?]+[ \t]*|\n+)|[^.!?\n]+$/g) ?? [];
+
+/** A model answer as the user may see it: no links, images, HTML or control characters; identifiers masked. */
+const shownText = (text: string): string => safeAnswer(text).text.trim();
+
 const DEGRADED = 'The assistant is unavailable right now, so I cannot answer this. Your figures are still on the dashboard; please try again in a few minutes.';
 const BLOCKED = 'I cannot help with that request. Ask me about your net worth, spending, investments, credit, EPF, loans or a what-if simulation.';
 const UNVERIFIED = 'I could not check the figures in that answer against your data, so I will not guess. Try asking about one thing at a time.';
 
-/** `DD Mon YYYY` of an ISO instant, in India. */
+/** The `YYYY-MM-DD` day of an ISO instant, in India (a date the grounding check never reads as a figure). */
 const indiaDay = (iso: string): string => new Date(Date.parse(iso) + 330 * 60_000).toISOString().slice(0, 10);
 
 /**
@@ -106,8 +123,10 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
   emit({ type: 'conversation', conversationId });
   const history = existing ? await deps.conversations.messages(uid, existing.id, HISTORY) : [];
 
+  // Identifiers the user typed (PAN, DOB, account numbers) never reach the model or storage;
+  // history is masked again on replay, for messages stored before masking was applied.
   const question = maskSensitive(body.message);
-  const messages: LlmMessage[] = [...history.map((m): LlmMessage => ({ role: m.role === 'user' ? 'user' : 'model', parts: [{ text: m.text }] })), { role: 'user', parts: [{ text: question }] }];
+  const messages: LlmMessage[] = [...history.map((m): LlmMessage => ({ role: m.role === 'user' ? 'user' : 'model', parts: [{ text: maskSensitive(m.text) }] })), { role: 'user', parts: [{ text: question }] }];
   const results: ToolResult[] = [];
   const usage = { inputTokens: 0, outputTokens: 0 };
   let rounds = 0;
@@ -144,21 +163,21 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
       messages.push({ role: 'model', parts: calls.map((c) => ({ functionCall: c })) }, { role: 'user', parts: responses });
     }
 
-    let text = final.text;
+    // The check reads the text the user will see: markup removed first, so digits split by
+    // tags or invisible characters (`<b>4</b>2%`) cannot pass as small numbers and then join.
     const allowed = groundValuesFrom(results);
+    let text = shownText(final.text);
     let check = checkGrounding(text, allowed);
     if (check.ungrounded.length) {
       retried = true;
       deps.log.info('chat answer had ungrounded figures; retrying', { ungrounded: check.ungrounded.length });
       messages.push({ role: 'model', parts: [{ text }] }, { role: 'user', parts: [{ text: `Your answer quoted figures that are not in this turn's tool results: ${check.ungrounded.map((f) => f.raw).join(', ')}. Answer again using only figures exactly as the tool results give them, or without figures.` }] });
       const again = await call(false);
-      text = again.text;
+      text = shownText(again.text);
       check = checkGrounding(text, allowed);
-      if (check.ungrounded.length) text = removeUngrounded(text, check);
+      if (check.ungrounded.length) text = removeUngrounded(text, check).trim();
     }
-    const shown = safeAnswer(text).text.trim();
-    if (!shown) fallback = UNVERIFIED;
-    else text = shown;
+    if (!text) fallback = UNVERIFIED;
     const ungrounded = check.ungrounded.length;
     if (ungrounded) deps.log.warn('chat answer figures could not be verified and were removed', { ungrounded });
     return await finish(text, check.figures.length, ungrounded);
@@ -174,9 +193,10 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
     const provider = degraded ? 'none' : deps.llm.provider;
     const { footer, asOf, ageSeconds } = fallback ? { footer: '', asOf: null, ageSeconds: null } : dataFooter(results, now, provider);
     const answerText = (fallback ?? text) + footer;
-    const messageId = `m${now.getTime()}-${randomBytes(4).toString('hex')}`;
+    const position = existing?.messageCount ?? 0;
+    const messageId = messageIdAt(position + 1, now);
     const toolsUsed = results.map((r) => ({ name: r.tool, ok: r.ok, asOf: r.ok ? r.asOf : null }));
-    const userMessage: StoredChatMessage = { id: `m${started.getTime()}-${randomBytes(4).toString('hex')}`, role: 'user', text: body.message, at: started.toISOString() };
+    const userMessage: StoredChatMessage = { id: messageIdAt(position, started), role: 'user', text: question, at: started.toISOString() };
     const assistant: StoredChatMessage = {
       id: messageId,
       role: 'assistant',
@@ -190,9 +210,9 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
     };
     const conversation: Conversation = existing
       ? { ...existing, updatedAt: now.toISOString(), messageCount: existing.messageCount + 2 }
-      : { id: conversationId, title: body.message.slice(0, 80), createdAt: started.toISOString(), updatedAt: now.toISOString(), messageCount: 2 };
+      : { id: conversationId, title: question.slice(0, 80), createdAt: started.toISOString(), updatedAt: now.toISOString(), messageCount: 2 };
     await deps.conversations.append(uid, conversation, [userMessage, assistant]);
-    for (const piece of answerText.match(/[^.!?\n]+[.!?]*\s*|\n+/g) ?? [answerText]) emit({ type: 'delta', text: piece });
+    for (const piece of answerPieces(answerText)) emit({ type: 'delta', text: piece });
     const answer: ChatAnswer = {
       conversationId,
       messageId,
@@ -207,7 +227,8 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
       grounding: { figures, ungrounded, retried },
       usage,
     };
-    deps.log.info('chat turn', { provider, toolRounds: rounds, tools: toolsUsed.length, figures, ungrounded, retried, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+    // Not `inputTokens`: the log redactor blanks every field whose name contains "token".
+    deps.log.info('chat turn', { provider, toolRounds: rounds, tools: toolsUsed.length, figures, ungrounded, retried, usageInput: usage.inputTokens, usageOutput: usage.outputTokens });
     emit({ type: 'done', answer });
     return answer;
   }

@@ -1,19 +1,29 @@
-import { ModelInsights, type Fact, type InsightActionBody, type InsightCategory } from '../../contracts/ai.js';
+import { z } from 'zod';
+import { ModelInsight, type Fact, type InsightActionBody, type InsightCategory } from '../../contracts/ai.js';
 import { buildFacts, factsPrompt } from '../../domain/ai/facts.js';
 import { checkGrounding, groundValuesFrom } from '../../domain/ai/grounding.js';
 import { safeAnswer } from '../../domain/ai/untrusted.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import { sha256Hex } from '../../domain/sha256.js';
 import type { Clock } from '../../ports/clock.js';
+import type { ConsentRepo } from '../../ports/consents.js';
 import type { FinancialStore } from '../../ports/financial-store.js';
 import type { InsightJob, InsightRepo, StoredInsight } from '../../ports/insights.js';
 import type { Llm, LlmSchema } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
+import { grantedTools } from '../consents.usecase.js';
 import { assertBudget, recordUsage, type AiBudget } from './ai-budget.js';
 
 export interface InsightsDeps {
   readonly llm: Llm;
   readonly store: Pick<FinancialStore, 'view'>;
+  /**
+   * Checked at generation time: only facts whose every source is under an active consent go
+   * to the model. Optional only so that older wiring still compiles; every production caller
+   * must pass it (an expired consent leaves data in place until it is swept).
+   */
+  /** Facts are sent to the model only from data under an active consent at that moment. */
+  readonly consents: Pick<ConsentRepo, 'list'>;
   readonly insights: InsightRepo;
   readonly budget: AiBudget;
   readonly clock: Clock;
@@ -55,6 +65,9 @@ export const INSIGHTS_RESPONSE_SCHEMA: LlmSchema = {
   },
 };
 
+/** The answer's envelope (as `ModelInsights`); the insights themselves are checked one by one with `ModelInsight`. */
+const ModelInsightsEnvelope = z.strictObject({ insights: z.array(z.unknown()).max(10, 'at most 10 insights') });
+
 export interface InsightsOutcome {
   readonly stored: number;
   readonly generated: number;
@@ -81,7 +94,10 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
   };
   const [overview, analytics] = await Promise.all([deps.store.view(uid, 'overview'), deps.store.view(uid, 'analytics')]);
   if (!analytics || !analytics['asOf']) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no synced data yet' });
-  const facts = buildFacts({ overview, analytics } as Parameters<typeof buildFacts>[0]);
+  let facts = buildFacts({ overview, analytics } as Parameters<typeof buildFacts>[0]);
+  const granted: readonly string[] = grantedTools(await deps.consents.list(uid), deps.clock.now());
+  facts = facts.filter((f) => f.source.split(',').every((tool) => granted.includes(tool)));
+  if (!facts.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no active consent covers the data' });
   if (!facts.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no facts to write about' });
   try {
     await assertBudget(deps.budget, uid);
@@ -95,15 +111,21 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
     response = await deps.llm.generate({ system: INSIGHTS_SYSTEM_PROMPT, messages: [{ role: 'user', parts: [{ text: factsPrompt(facts) }] }], responseSchema: INSIGHTS_RESPONSE_SCHEMA, temperature: 0.3, maxOutputTokens: 2048 });
   } catch (e) {
     if (isAppError(e) && (e.code === 'AI.BLOCKED' || e.code === 'AI.BAD_OUTPUT')) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: e.message.slice(0, 200) }, 'failed');
-    if (isAppError(e) && e.code === 'AI.UNAVAILABLE') throw new AppError('DEPENDENCY.UNAVAILABLE', 'the model is unavailable', { retryable: true, cause: e });
+    if (isAppError(e) && e.code === 'AI.UNAVAILABLE') {
+      // Redelivery retries it: the job waits for that, saying why (not "running" forever).
+      await deps.insights.saveJob(uid, { ...base, status: 'queued', error: 'the model is unavailable; retrying later' });
+      throw new AppError('DEPENDENCY.UNAVAILABLE', 'the model is unavailable', { retryable: true, cause: e });
+    }
     throw e;
   }
   await recordUsage(deps.budget, uid, 'insights', response);
-  let parsed: ModelInsights;
+  // The envelope must hold; each insight is then validated on its own, so one malformed
+  // insight is dropped (and counted) rather than failing the whole generation.
+  let items: unknown[];
   try {
-    const json = ModelInsights.safeParse(JSON.parse(response.text));
+    const json = ModelInsightsEnvelope.safeParse(JSON.parse(response.text));
     if (!json.success) throw new Error(json.error.issues[0]?.message ?? 'invalid');
-    parsed = json.data;
+    items = json.data.insights;
   } catch (e) {
     return end({ stored: 0, generated: 0, dropped: 0, provider: response.provider, reason: `the model's insights were not valid: ${(e instanceof Error ? e.message : String(e)).slice(0, 120)}` }, 'failed');
   }
@@ -111,20 +133,27 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
   const byId = new Map(facts.map((f) => [f.id, f]));
   const now = deps.clock.now();
   const kept: StoredInsight[] = [];
-  for (const insight of parsed.insights) {
+  for (const item of items) {
+    const valid = ModelInsight.safeParse(item);
+    if (!valid.success) continue;
+    const insight = valid.data;
     const cited = insight.sourceFactIds.map((id) => byId.get(id));
     if (cited.some((f) => !f)) continue;
     const sources = cited as Fact[];
-    const title = safeAnswer(insight.title).text.trim();
-    const description = safeAnswer(insight.description).text.trim();
-    if (!title || !description) continue;
-    const check = checkGrounding(`${title}\n${description}`, groundValuesFrom(sources));
+    // An insight that needed cleaning (a link, an image, HTML, control characters, an
+    // identifier) is not one we show with links stripped: the model was told to write none,
+    // so it was steered by something in its input, and the whole insight is dropped.
+    const title = safeAnswer(insight.title);
+    const description = safeAnswer(insight.description);
+    if (title.removed || description.removed) continue;
+    if (!title.text || !description.text) continue;
+    const check = checkGrounding(`${title.text}\n${description.text}`, groundValuesFrom(sources));
     if (check.ungrounded.length) continue;
-    const substance = JSON.stringify([insight.category, title.toLowerCase(), sources.map((f) => [f.id, f.value])]);
+    const substance = JSON.stringify([insight.category, title.text.toLowerCase(), sources.map((f) => [f.id, f.value])]);
     kept.push({
       id: `i${sha256Hex(substance).slice(0, 24)}`,
-      title,
-      description,
+      title: title.text,
+      description: description.text,
       category: insight.category as InsightCategory,
       impact: insight.impact,
       severity: insight.severity,
@@ -138,10 +167,10 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
       status: 'active',
     });
   }
-  const dropped = parsed.insights.length - kept.length;
+  const dropped = items.length - kept.length;
   if (dropped) deps.log.warn('insights dropped: figures or sources did not trace to the facts', { jobId: job.jobId, dropped });
   const stored = await deps.insights.saveNew(uid, kept);
-  return end({ stored, generated: parsed.insights.length, dropped, provider: response.provider });
+  return end({ stored, generated: items.length, dropped, provider: response.provider });
 }
 
 /** Applies a user's action to one of their insights; `export` returns it as Markdown. */

@@ -1,4 +1,4 @@
-import type { FigureValue, ToolResult } from '../../contracts/ai.js';
+import type { ToolResult } from '../../contracts/ai.js';
 import { checkGrounding, groundValuesFrom, removeUngrounded } from '../../domain/ai/grounding.js';
 import { safeAnswer } from '../../domain/ai/untrusted.js';
 import { isAppError } from '../../domain/errors.js';
@@ -6,7 +6,7 @@ import type { SimulateRequest, SimulationResult } from '../../domain/analytics/s
 import type { Llm, LlmMessage } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
 import { assertBudget, recordUsage, type AiBudget } from './ai-budget.js';
-import { CHAT_TOOL_DECLARATIONS, figuresOf } from './chat-tools.js';
+import { assumptionItems, CHAT_TOOL_DECLARATIONS, figuresOf } from './chat-tools.js';
 
 export interface NarrateDeps {
   readonly llm: Llm;
@@ -27,14 +27,13 @@ const SYSTEM = [
 /** The simulation as a tool result: what the model may quote (figures) and the assumptions. */
 export function simulationToolResult(result: SimulationResult, asOf: string | null): Extract<ToolResult, { ok: true }> {
   const r = result as unknown as Record<string, unknown>;
-  const assumptions = (r['assumptions'] as Array<{ name: string; value: FigureValue; source: string }> | undefined) ?? [];
   return {
     ok: true,
     tool: 'run_simulation',
     asOf,
     sources: ['simulation'],
     figures: { ...figuresOf(r), ...figuresOf(r['monteCarlo'], 'monteCarlo') },
-    items: assumptions.slice(0, 25).map((a) => ({ assumption: a.name, value: typeof a.value === 'string' ? a.value.slice(0, 40) : a.value, source: a.source })),
+    items: assumptionItems(r['assumptions']),
   };
 }
 
