@@ -25,6 +25,10 @@ locals {
     KMS_KEY_NAME      = google_kms_crypto_key.envelope.id # wraps data keys of sealed credentials
     OIDC_CLIENT_ID    = var.oauth_client_id
     OIDC_REDIRECT_URI = "${var.frontend_url}/auth/google/callback" # Hosting rewrites /auth/** to `auth`
+    # Gemini on Vertex AI (chat, insightsGenerate, narrated simulations in api); LLM_PROVIDER defaults to gemini in production.
+    GEMINI_MODEL          = var.gemini_model
+    GEMINI_LOCATION       = var.gemini_location
+    AI_DAILY_TOKEN_BUDGET = tostring(var.ai_daily_token_budget)
   }
 
   event_env = merge(local.common_env, {

@@ -135,3 +135,36 @@ variable "labels" {
     error_message = "labels keys and values must be lowercase letters, digits, '_' or '-' (keys start with a letter), at most 63 characters."
   }
 }
+
+variable "gemini_model" {
+  description = "GEMINI_MODEL: the Gemini model on Vertex AI behind chat, insights and narrated simulations."
+  type        = string
+  default     = "gemini-3.8-flash"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{2,63}$", var.gemini_model))
+    error_message = "gemini_model must be a model id such as gemini-3.8-flash."
+  }
+}
+
+variable "gemini_location" {
+  description = "GEMINI_LOCATION: the Vertex AI location. asia-south1 (Mumbai) keeps processing in India; check the model is served there."
+  type        = string
+  default     = "asia-south1"
+
+  validation {
+    condition     = can(regex("^[a-z]+(-[a-z]+[0-9]+)?$", var.gemini_location))
+    error_message = "gemini_location must be a Vertex AI location such as asia-south1."
+  }
+}
+
+variable "ai_daily_token_budget" {
+  description = "AI_DAILY_TOKEN_BUDGET: model tokens (input + output) one user may spend per IST day."
+  type        = number
+  default     = 200000
+
+  validation {
+    condition     = var.ai_daily_token_budget >= 1000 && var.ai_daily_token_budget <= 100000000 && floor(var.ai_daily_token_budget) == var.ai_daily_token_budget
+    error_message = "ai_daily_token_budget must be a whole number between 1000 and 100000000."
+  }
+}
