@@ -34,11 +34,17 @@ export interface FieldProblem {
   readonly message: string;
 }
 
+/** Tokens a failed model call still used (billed), so callers can record them. */
+export interface ErrorUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { readonly retryable?: boolean; readonly problems?: readonly FieldProblem[]; readonly cause?: unknown } = {},
+    readonly options: { readonly retryable?: boolean; readonly problems?: readonly FieldProblem[]; readonly cause?: unknown; readonly usage?: ErrorUsage } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -6,7 +6,9 @@
  *
  * Errors are AppErrors: `AI.UNAVAILABLE` (timeouts, 5xx and 429 after retries; retryable),
  * `AI.BLOCKED` (the model refused on safety grounds), `AI.BAD_OUTPUT` (JSON that breaks the
- * schema, or nothing usable). Callers turn them into a clear message, never a 500.
+ * schema, or nothing usable). Callers turn them into a clear message, never a 500. A
+ * `AI.BLOCKED` or `AI.BAD_OUTPUT` from an answer the model did produce carries its tokens in
+ * `options.usage` (they are billed), so callers record them as they record a response's.
  */
 
 /** Which implementation answered; every response the user sees is labelled with it. */
@@ -56,6 +58,11 @@ export interface LlmRequest {
   readonly system: string;
   readonly messages: readonly LlmMessage[];
   readonly tools?: readonly LlmToolDeclaration[];
+  /**
+   * `none`: the model must answer in text and call no tool (the tools are still declared, so a
+   * request whose history holds function calls stays valid). Default `auto`: it may call one.
+   */
+  readonly toolChoice?: 'auto' | 'none';
   /** Ask for JSON matching this schema (no tools then). */
   readonly responseSchema?: LlmSchema;
   readonly maxOutputTokens?: number;

@@ -29,7 +29,8 @@ async function ask(b: Browser, base: string, message: string, conversationId?: s
   if (!(res.headers.get('content-type') ?? '').startsWith('text/event-stream')) return { status: res.status, events: [], json: JSON.parse(text) };
   const events = text
     .split('\n\n')
-    .filter((block) => block.trim())
+    // Comment lines (`: keep-alive`) carry no event.
+    .filter((block) => block.trim() && !block.trimStart().startsWith(':'))
     .map((block) => {
       const lines = block.split('\n');
       return { event: lines.find((l) => l.startsWith('event: '))!.slice(7), data: JSON.parse(lines.find((l) => l.startsWith('data: '))!.slice(6)) };

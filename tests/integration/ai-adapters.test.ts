@@ -52,8 +52,35 @@ describe('FirestoreAiUsageLedger', () => {
     expect(day).toMatchObject({ day: '2026-11-24', calls: 25, inputTokens: 25 * 100 + (24 * 25) / 2, outputTokens: 250 });
     expect(day.costUsd).toBeCloseTo(0.025, 9);
     expect((await db.collection('users/u-ledger-1/aiUsage/2026-11-24/calls').get()).size).toBe(25);
-    expect(await ledger.day('u-ledger-1', '2026-11-25')).toEqual({ day: '2026-11-25', inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 });
+    expect(await ledger.day('u-ledger-1', '2026-11-25')).toEqual({ day: '2026-11-25', inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, reserved: 0 });
     expect(await ledger.day('u-ledger-2', '2026-11-24')).toMatchObject({ calls: 0 });
+  });
+
+  it('reserves atomically: of concurrent reservations, only as many as the room allows are granted', async () => {
+    const ledger = new FirestoreAiUsageLedger(db);
+    await ledger.record('u-ledger-reserve', '2026-11-24', anEntry({ inputTokens: 999, outputTokens: 0 }));
+    // 1 token of 1,000 left: ceil(1 / 4,000) = 1 grant.
+    const one = await Promise.all(Array.from({ length: 10 }, () => ledger.reserve('u-ledger-reserve', '2026-11-24', 4_000, 1_000)));
+    expect(one.filter(Boolean)).toHaveLength(1);
+    expect(await ledger.day('u-ledger-reserve', '2026-11-24')).toMatchObject({ inputTokens: 999, reserved: 4_000 });
+
+    // 10,000 of room, 3,000 each: ceil(10,000 / 3,000) = 4 grants.
+    const many = await Promise.all(Array.from({ length: 10 }, () => ledger.reserve('u-ledger-room', '2026-11-24', 3_000, 10_000)));
+    expect(many.filter(Boolean)).toHaveLength(4);
+    expect((await ledger.day('u-ledger-room', '2026-11-24')).reserved).toBe(12_000);
+  });
+
+  it('turns a reservation into recorded usage on record, and frees the rest on release', async () => {
+    const ledger = new FirestoreAiUsageLedger(db);
+    expect(await ledger.reserve('u-ledger-hold', '2026-11-24', 4_000, 10_000)).toBe(true);
+    const after = await ledger.record('u-ledger-hold', '2026-11-24', anEntry({ inputTokens: 1_000, outputTokens: 200 }), 1_200);
+    expect(after).toMatchObject({ inputTokens: 1_000, outputTokens: 200, calls: 1, reserved: 2_800 });
+    await ledger.release('u-ledger-hold', '2026-11-24', 2_800);
+    expect(await ledger.day('u-ledger-hold', '2026-11-24')).toMatchObject({ reserved: 0, calls: 1 });
+    // With the room used up by records, the next reservation is refused and holds nothing.
+    await ledger.record('u-ledger-hold', '2026-11-24', anEntry({ inputTokens: 9_000, outputTokens: 0 }));
+    expect(await ledger.reserve('u-ledger-hold', '2026-11-24', 4_000, 10_000)).toBe(false);
+    expect((await ledger.day('u-ledger-hold', '2026-11-24')).reserved).toBe(0);
   });
 });
 

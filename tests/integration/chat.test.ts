@@ -17,6 +17,7 @@ import { systemClock } from '../../shared/ports/clock.js';
 import type { Llm } from '../../shared/ports/llm.js';
 import { revokeConsent } from '../../shared/usecases/consents.usecase.js';
 import { eraseFiData } from '../../shared/usecases/erase-fi-data.usecase.js';
+import { RESERVED_TOKENS } from '../../shared/usecases/ai/ai-budget.js';
 import { CHAT_SYSTEM_PROMPT, chatTurn, MAX_TOOL_ROUNDS, type ChatDeps } from '../../shared/usecases/ai/chat.usecase.js';
 import { narrateSimulation } from '../../shared/usecases/ai/narrate-simulation.usecase.js';
 import { simulate } from '../../shared/domain/analytics/simulate.js';
@@ -140,10 +141,11 @@ describe('tools run for the signed-in user only', () => {
     const wire = JSON.stringify(fake.requests.map((r) => r.body));
     for (const figure of [netWorthOf(bob), assetsOf(bob)]) expect(wire).not.toContain(String(figure));
     expect(answer.provider).toBe('gemini');
+    // A name that is not one of our tools reaches the client (and storage) as `unknown`.
     expect(answer.tools.map((t) => [t.name, t.ok])).toEqual([
       ['get_overview', true],
       ['get_overview', false],
-      ['get_user_data', false],
+      ['unknown', false],
       ['get_transactions', false],
     ]);
   });
@@ -250,12 +252,13 @@ describe('conversations', () => {
 });
 
 describe('tool rounds', () => {
-  it(`stops after ${MAX_TOOL_ROUNDS} rounds and forces an answer without tools`, async () => {
-    const { fake, llm } = await gemini((request) => (toolsOffered(request).length ? { functionCalls: [{ name: 'get_credit', args: {} }] } : { text: 'That is what I could find.' }));
+  it(`stops after ${MAX_TOOL_ROUNDS} rounds and forces an answer: the tools stay declared, with function calling off`, async () => {
+    const { fake, llm } = await gemini((request) => (request.body['toolConfig'] ? { text: 'That is what I could find.' } : { functionCalls: [{ name: 'get_credit', args: {} }] }));
     const answer = await chatTurn(depsFor(llm), alice.uid, { message: 'Tell me everything about my credit' });
     expect(answer.toolRounds).toBe(MAX_TOOL_ROUNDS);
     expect(fake.requests).toHaveLength(MAX_TOOL_ROUNDS + 1);
-    expect(fake.requests.map((r) => toolsOffered(r).length > 0)).toEqual([true, true, true, true, false]);
+    expect(fake.requests.map((r) => toolsOffered(r).length > 0)).toEqual([true, true, true, true, true]);
+    expect(fake.requests.map((r) => r.body['toolConfig'] ?? null)).toEqual([null, null, null, null, { functionCallingConfig: { mode: 'NONE' } }]);
     expect(answer.tools).toHaveLength(MAX_TOOL_ROUNDS);
     expect(answer.answer.startsWith('That is what I could find.')).toBe(true);
   });
@@ -277,7 +280,9 @@ describe('grounding', () => {
     expect(note.role).toBe('user');
     expect(note.text).toContain('₹99,99,999');
     expect(note.text).toMatch(/not in this turn's tool results/);
-    expect(toolsOffered(fake.requests[2]!)).toEqual([]);
+    // The retry may not call a tool; the declarations stay, as the history holds a function call.
+    expect(toolsOffered(fake.requests[2]!)).toContain('get_overview');
+    expect(fake.requests[2]!.body['toolConfig']).toEqual({ functionCallingConfig: { mode: 'NONE' } });
 
     expect(answer.answer).toContain(`Your net worth is ${nw}`);
     expect(answer.answer).not.toContain('₹88,88,888');
@@ -325,6 +330,23 @@ describe('budget and usage', () => {
     expect((err as AppError).message).toMatch(/allowance/);
     expect(fake.requests).toHaveLength(0);
     expect((await db.collection(`users/${uid}/conversations`).get()).size).toBe(0);
+  });
+
+  it('ten concurrent turns with 1 token left of 1,000: at most one runs, the others get AI.BUDGET_EXHAUSTED (atomic reservation)', async () => {
+    const uid = 'user-budget-race';
+    const ledger = new FirestoreAiUsageLedger(db);
+    const day = istDate(clock.now());
+    await ledger.record(uid, day, { at: clock.now().toISOString(), provider: 'gemini', model: 'gemini-3.8-flash', purpose: 'chat', inputTokens: 999, outputTokens: 0, costUsd: 0 });
+    const { fake, llm } = await gemini(() => ({ text: 'You have no data yet.' }));
+    const deps = depsFor(llm, { dailyTokens: 1_000 });
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => chatTurn(deps, uid, { message: 'Hello?' }).then(() => 'ran', (e: unknown) => (e as { code?: string }).code ?? String(e))));
+    // ceil(remaining / RESERVED_TOKENS.chat) = ceil(1 / 4,000) = 1.
+    const ran = outcomes.filter((o) => o === 'ran').length;
+    expect(ran).toBe(1);
+    expect(ran).toBeLessThanOrEqual(Math.ceil(1 / RESERVED_TOKENS.chat));
+    expect(outcomes.filter((o) => o === 'AI.BUDGET_EXHAUSTED')).toHaveLength(10 - ran);
+    expect(fake.requests).toHaveLength(ran);
+    expect(await ledger.day(uid, day)).toMatchObject({ calls: 1 + ran, reserved: 0 });
   });
 
   it('records every model call in the ledger: with a cost for Gemini, 0 for the local provider', async () => {
@@ -667,6 +689,79 @@ describe('POST /api/chat through the registered chat function (local provider)',
       expect(body.error.message).toMatch(/AI allowance/);
     }
     expect((await db.collection(`users/${uid}/conversations`).get()).size).toBe(0);
+  });
+
+  describe('with a slow model (the real chat function over scripted Gemini)', () => {
+    let slowUrl: string;
+    let slowLlm: Llm | undefined;
+    beforeAll(async () => {
+      const { http } = await import('@google-cloud/functions-framework');
+      const { getDeps } = await import('../../functions/deps.js');
+      const { chat } = await import('../../functions/http/chat.http.js');
+      // The registered wiring, with the model swapped for GeminiLlm over the fake, and a short keep-alive.
+      http('chatSlowModel', chat(() => ({ ...getDeps(), llm: async () => slowLlm! }), { keepAliveMs: 50 }));
+      slowUrl = await serveRegistered('chatSlowModel', servers);
+    });
+
+    const postSlow = (cookie: string, body: unknown, signal?: AbortSignal) =>
+      fetch(`${slowUrl}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, accept: 'text/event-stream' }, body: JSON.stringify(body), ...(signal ? { signal } : {}) });
+
+    async function eventually(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+      const until = Date.now() + timeoutMs;
+      while (!(await check())) {
+        if (Date.now() > until) throw new Error('condition not met in time');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+
+    it('sends a keep-alive comment while a slow turn runs; the events around it are unchanged', async () => {
+      const { cookie, uid } = await signIn('chat.keepalive@example.com');
+      const user = await seedPersona(db, systemClock, uid, '2222222222');
+      const nw = formatRupees(netWorthOf(user));
+      const { fake, llm } = await gemini([{ delayMs: 400, functionCalls: [{ name: 'get_overview', args: {} }] }, { text: `Your net worth is ${nw} (get_overview).` }]);
+      slowLlm = llm;
+      const res = await postSlow(cookie, { message: 'What is my net worth?' });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).toMatch(/(^|\n\n): keep-alive\n\n/);
+      const events = eventsOf(
+        text
+          .split('\n\n')
+          .filter((block) => !block.startsWith(':'))
+          .join('\n\n'),
+      );
+      expect(events.map((e) => e.event)[0]).toBe('conversation');
+      expect(events.at(-1)).toMatchObject({ event: 'done', data: { provider: 'gemini', degraded: false } });
+      expect(events.at(-1)!.data.answer).toContain(nw);
+      expect(fake.requests).toHaveLength(2);
+    });
+
+    it('a client that disconnects mid-turn stops it: no further model call, nothing stored, the call made still recorded', async () => {
+      const { cookie, uid } = await signIn('chat.abort@example.com');
+      await seedPersona(db, systemClock, uid, '2222222222');
+      const { fake, llm } = await gemini([{ delayMs: 800, functionCalls: [{ name: 'get_overview', args: {} }] }, { text: 'never asked for' }]);
+      slowLlm = llm;
+      const controller = new AbortController();
+      const res = await postSlow(cookie, { message: 'What is my net worth?' }, controller.signal);
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      let seen = '';
+      while (!seen.includes('event: conversation')) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+      controller.abort();
+      // The slow answer still arrives and is recorded; then the turn must stop there.
+      const ledger = new FirestoreAiUsageLedger(db);
+      const day = istDate(new Date());
+      await eventually(async () => (await ledger.day(uid, day)).calls >= 1);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(fake.requests).toHaveLength(1);
+      expect((await db.collection(`users/${uid}/conversations`).get()).size).toBe(0);
+      // Ended: the call made is recorded and the reservation released.
+      expect(await ledger.day(uid, day)).toMatchObject({ calls: 1, reserved: 0 });
+    });
   });
 
   it('refuses a bad body with 400 naming the field', async () => {

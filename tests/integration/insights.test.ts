@@ -17,7 +17,7 @@ import { AppError } from '../../shared/domain/errors.js';
 import type { Llm } from '../../shared/ports/llm.js';
 import type { StoredInsight } from '../../shared/ports/insights.js';
 import { handleInsightsRequested, requestInsights } from '../../shared/usecases/ai/insight-jobs.usecase.js';
-import { actOnInsight, generateInsights, INSIGHTS_SYSTEM_PROMPT, type InsightsDeps } from '../../shared/usecases/ai/insights.usecase.js';
+import { actOnInsight, generateInsights, INSIGHT_JOB_ERRORS, INSIGHTS_SYSTEM_PROMPT, type InsightsDeps } from '../../shared/usecases/ai/insights.usecase.js';
 import { istDate } from '../../shared/usecases/read-models.js';
 import { seedPersona, type SeededUser } from '../support/ai-fixtures.js';
 import { testFirestore, testProjectId } from '../support/emulator-env.js';
@@ -243,9 +243,9 @@ describe('generateInsights with scripted Gemini answers', () => {
     const { llm } = await gemini([{ malformedJson: true }]);
     const out = await generateInsights(depsFor(llm, clock), user.uid, aJob('job-malformed', clock));
     expect(out).toMatchObject({ stored: 0, provider: 'gemini' });
-    expect(out.reason).toMatch(/JSON/);
+    expect(out.reason).toBe(INSIGHT_JOB_ERRORS.invalidJson);
     expect(await allInsights(user.uid)).toEqual([]);
-    expect(await new FirestoreInsightRepo(db).getJob(user.uid, 'job-malformed')).toMatchObject({ status: 'failed', error: expect.stringMatching(/JSON/) });
+    expect(await new FirestoreInsightRepo(db).getJob(user.uid, 'job-malformed')).toMatchObject({ status: 'failed', error: INSIGHT_JOB_ERRORS.invalidJson });
   });
 
   it('JSON of the wrong shape fails the job with the reason and stores nothing', async () => {
@@ -255,7 +255,30 @@ describe('generateInsights with scripted Gemini answers', () => {
     const out = await generateInsights(depsFor(llm, clock), user.uid, aJob('job-shape', clock));
     expect(out.stored).toBe(0);
     expect(await allInsights(user.uid)).toEqual([]);
-    expect(await new FirestoreInsightRepo(db).getJob(user.uid, 'job-shape')).toMatchObject({ status: 'failed', error: expect.stringMatching(/not valid/) });
+    // Our phrase, not the schema's message (which would quote the model's keys).
+    expect(await new FirestoreInsightRepo(db).getJob(user.uid, 'job-shape')).toMatchObject({ status: 'failed', error: INSIGHT_JOB_ERRORS.wrongShape });
+  });
+
+  it.each([401, 403, 404])('a configuration error (HTTP %i) fails the job with a fixed reason instead of redelivering forever; its usage is zero', async (status) => {
+    const clock = new ManualClock(START);
+    const { user } = await aUser('2222222222', clock);
+    const { fake, llm } = await gemini([{ status }]);
+    const out = await generateInsights(depsFor(llm, clock), user.uid, aJob(`job-config-${status}`, clock));
+    expect(out).toMatchObject({ stored: 0, provider: 'gemini', reason: INSIGHT_JOB_ERRORS.misconfigured });
+    expect(fake.requests).toHaveLength(1);
+    expect(await new FirestoreInsightRepo(db).getJob(user.uid, `job-config-${status}`)).toMatchObject({ status: 'failed', error: INSIGHT_JOB_ERRORS.misconfigured });
+    expect(await new FirestoreAiUsageLedger(db).day(user.uid, istDate(clock.now()))).toMatchObject({ calls: 0, reserved: 0 });
+  });
+
+  it('a blocked answer fails the job and still records the tokens it used', async () => {
+    const clock = new ManualClock(START);
+    const { user } = await aUser('2222222222', clock);
+    const { llm } = await gemini([{ finishReason: 'SAFETY' }]);
+    const out = await generateInsights(depsFor(llm, clock), user.uid, aJob('job-blocked', clock));
+    expect(out).toMatchObject({ stored: 0, reason: INSIGHT_JOB_ERRORS.blocked });
+    const day = await new FirestoreAiUsageLedger(db).day(user.uid, istDate(clock.now()));
+    expect(day).toMatchObject({ calls: 1, reserved: 0 });
+    expect(day.inputTokens).toBeGreaterThan(0);
   });
 
   it('an outage (503) is a retryable error, so the event is redelivered; nothing is stored', async () => {

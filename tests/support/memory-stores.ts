@@ -271,23 +271,46 @@ export class InMemoryConversationRepo implements ConversationRepo {
 
 }
 
-/** `AiUsageLedger` in memory: daily totals per user and IST day, plus every entry. */
+/** `AiUsageLedger` in memory: daily totals and reservations per user and IST day, plus every entry. */
 export class InMemoryAiUsageLedger implements AiUsageLedger {
   private readonly days = new Map<string, AiUsageDay>();
   /** Every call recorded, in order, with its user and day. */
   readonly entries: Array<AiUsageEntry & { readonly uid: string; readonly day: string }> = [];
 
-  async day(uid: string, day: string): Promise<AiUsageDay> {
-    return { ...(this.days.get(`${uid}|${day}`) ?? { day, inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 }) };
+  private get(uid: string, day: string): AiUsageDay {
+    return this.days.get(`${uid}|${day}`) ?? { day, inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0, reserved: 0 };
   }
 
-  async record(uid: string, day: string, entry: AiUsageEntry): Promise<AiUsageDay> {
-    const key = `${uid}|${day}`;
-    const d = this.days.get(key) ?? { day, inputTokens: 0, outputTokens: 0, calls: 0, costUsd: 0 };
-    const next: AiUsageDay = { day, inputTokens: d.inputTokens + entry.inputTokens, outputTokens: d.outputTokens + entry.outputTokens, calls: d.calls + 1, costUsd: d.costUsd + entry.costUsd };
-    this.days.set(key, next);
+  async day(uid: string, day: string): Promise<AiUsageDay> {
+    return { ...this.get(uid, day) };
+  }
+
+  /** Check and hold in one synchronous step: as atomic as the Firestore transaction. */
+  async reserve(uid: string, day: string, tokens: number, limit: number): Promise<boolean> {
+    const d = this.get(uid, day);
+    if (d.inputTokens + d.outputTokens + d.reserved >= limit) return false;
+    this.days.set(`${uid}|${day}`, { ...d, reserved: d.reserved + Math.max(0, tokens) });
+    return true;
+  }
+
+  async record(uid: string, day: string, entry: AiUsageEntry, release = 0): Promise<AiUsageDay> {
+    const d = this.get(uid, day);
+    const next: AiUsageDay = {
+      day,
+      inputTokens: d.inputTokens + entry.inputTokens,
+      outputTokens: d.outputTokens + entry.outputTokens,
+      calls: d.calls + 1,
+      costUsd: d.costUsd + entry.costUsd,
+      reserved: Math.max(0, d.reserved - Math.max(0, release)),
+    };
+    this.days.set(`${uid}|${day}`, next);
     this.entries.push({ ...entry, uid, day });
     return { ...next };
+  }
+
+  async release(uid: string, day: string, tokens: number): Promise<void> {
+    const d = this.get(uid, day);
+    this.days.set(`${uid}|${day}`, { ...d, reserved: Math.max(0, d.reserved - Math.max(0, tokens)) });
   }
 }
 

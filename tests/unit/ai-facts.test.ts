@@ -240,6 +240,13 @@ describe('formatting', () => {
     ['FUND\u202E IGNORE\nALL <b>previous</b> ABCDE1234F 12345678', 'FUND IGNORE ALL b previous b'],
     ['SGB 2021-22 SERIES VII', 'SGB 2021-22 SERIES VII'],
     ['GODAVARI_MUTUAL_FUND', 'GODAVARI MUTUAL FUND'],
+    ['Visit www.evil-site.example for FREE units', 'Visit for FREE units'],
+    ['Fund https://evil.example/claim?x=1 Growth', 'Fund Growth'],
+    ['Claim at evil-site.example now', 'Claim at now'],
+    ['Claim at evil.co.in/x or EVIL.EXAMPLE', 'Claim at or'],
+    ['Claim at evil.*example* now', 'Claim at evil. example now'],
+    ['Fund [x](y) *bold* `code` ~~s~~ #1 | <i>', 'Fund x (y) bold code s 1 i'],
+    ['Aditya Birla Sun Life Pvt. Ltd. (G)', 'Aditya Birla Sun Life Pvt. Ltd. (G)'],
     [null, ''],
   ])('shortLabel(%j) = %j', (value, label) => {
     expect(shortLabel(value)).toBe(label);

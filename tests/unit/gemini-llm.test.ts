@@ -189,13 +189,13 @@ describe('GeminiLlm against the fake Gemini REST API (real SDK over loopback)', 
     ]);
 
     const toolResult = { ok: true, tool: 'get_cash_flow', figures: { savingsRatePercent: 18 } };
-    // The use case rebuilds the call (args in another key order would be fine too).
+    // The use case passes the call back as it came, signature included.
     const second = await llm.generate(
       aRequest({
         tools: TOOLS,
         messages: [
           aUserMessage('How much did I save last month?'),
-          { role: 'model', parts: [{ functionCall: { name: 'get_cash_flow', args: { months: 1 } } }] },
+          { role: 'model', parts: first.functionCalls.map((functionCall) => ({ functionCall })) },
           { role: 'user', parts: [{ functionResponse: { name: 'get_cash_flow', response: toolResult } }] },
         ],
       }),
@@ -227,6 +227,66 @@ describe('GeminiLlm against the fake Gemini REST API (real SDK over loopback)', 
     );
     expect(fake.requests[1]!.rejected).toBeUndefined();
     expect(fake.requests[1]!.body.contents?.[1]?.parts).toEqual([{ functionCall: { name: 'get_overview', args: {} }, thoughtSignature: fakeThoughtSignature(0) }]);
+  });
+
+  it('keeps no signatures of its own: a call sent back without one gets the placeholder, never one another request received (review #10)', async () => {
+    const { fake, llm } = await setup([{ functionCalls: [{ name: 'get_overview', args: {} }] }, { text: 'Done.' }]);
+    // One user's turn: the model calls get_overview and the instance sees its signature.
+    await llm.generate(aRequest({ tools: TOOLS, messages: [aUserMessage('Overview please')] }));
+    // Another conversation on the same instance, with a call built by our code (as narration does).
+    await llm.generate(
+      aRequest({
+        tools: TOOLS,
+        messages: [
+          aUserMessage('Explain my overview'),
+          { role: 'model', parts: [{ functionCall: { name: 'get_overview', args: {} } }] },
+          { role: 'user', parts: [{ functionResponse: { name: 'get_overview', response: { ok: true } } }] },
+        ],
+      }),
+    );
+    expect(fake.requests[1]!.rejected).toBeUndefined();
+    expect(fake.requests[1]!.body.contents?.[1]?.parts).toEqual([{ functionCall: { name: 'get_overview', args: {} }, thoughtSignature: 'skip_thought_signature_validator' }]);
+    const source = readFileSync(new URL('../../shared/adapters/gemini/gemini.llm.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/signatures\s*=\s*new Map/);
+  });
+
+  it('toolChoice none sends the same declarations with function calling mode NONE; auto or unset sends no toolConfig (review #12)', async () => {
+    const { fake, llm } = await setup([{ text: 'One.' }, { text: 'Two.' }, { text: 'Three.' }]);
+    await llm.generate(aRequest({ tools: TOOLS, toolChoice: 'none' }));
+    await llm.generate(aRequest({ tools: TOOLS, toolChoice: 'auto' }));
+    await llm.generate(aRequest({ tools: TOOLS }));
+    expect(fake.requests.map((r) => r.body['toolConfig'] ?? null)).toEqual([{ functionCallingConfig: { mode: 'NONE' } }, null, null]);
+    expect(fake.requests.map((r) => (r.body.tools?.[0]?.functionDeclarations ?? []).map((d) => d.name))).toEqual([
+      ['get_cash_flow', 'get_overview'],
+      ['get_cash_flow', 'get_overview'],
+      ['get_cash_flow', 'get_overview'],
+    ]);
+  });
+
+  it('a function call in JSON mode is AI.BAD_OUTPUT, not text handed on unchecked (review #9)', async () => {
+    const { llm } = await setup([{ functionCalls: [{ name: 'get_overview' }], text: 'not json at all' }, { functionCalls: [{ name: 'get_overview' }] }]);
+    for (let i = 0; i < 2; i++) {
+      const error = await failureOf(() => llm.generate(aRequest({ responseSchema: INSIGHT_SCHEMA })));
+      expect(error).toMatchObject({ code: 'AI.BAD_OUTPUT', message: 'Gemini called a function instead of answering in JSON' });
+      expect(error.message).not.toContain('not json');
+    }
+  });
+
+  it.each([
+    ['a blocked prompt', { blocked: 'SAFETY' as const }, 'AI.BLOCKED', 0],
+    ['a SAFETY finish', { finishReason: 'SAFETY' as const }, 'AI.BLOCKED', 0],
+    ['thinking only, cut at the token limit', { text: '', thoughts: 'thinking hard '.repeat(40), finishReason: 'MAX_TOKENS' as const }, 'AI.BAD_OUTPUT', estimateTokens('thinking hard '.repeat(40))],
+    ['malformed JSON', { malformedJson: true as const }, 'AI.BAD_OUTPUT', estimateTokens('{"headline": "unterminated')],
+  ])('attaches the tokens of %s to its error, whole or streamed (review #2)', async (_label, step, code, outputTokens) => {
+    const { llm } = await setup([step, step]);
+    const json = 'malformedJson' in step ? { responseSchema: INSIGHT_SCHEMA } : {};
+    const whole = await failureOf(() => llm.generate(aRequest(json)));
+    const streamed = await failureOf(() => collect(llm.stream(aRequest(json))));
+    for (const error of [whole, streamed]) {
+      expect(error.code).toBe(code);
+      expect(error.options.usage).toEqual({ inputTokens: expect.any(Number), outputTokens });
+      expect(error.options.usage!.inputTokens).toBeGreaterThan(0);
+    }
   });
 
   it('keeps function call ids and sends the documented placeholder signature for a call it did not receive', async () => {

@@ -290,6 +290,95 @@ describe('checkGrounding: planted wrong, rounded and Indian-format numbers', () 
   });
 });
 
+describe('checkGrounding: the figures the user sees, however they are written', () => {
+  // Each row: text, allowed values, the ungrounded figures as written (slices of the text).
+  const rows: ReadonlyArray<readonly [string, string, readonly GroundValue[], readonly string[]]> = [
+    ['markdown splitting digits', 'Net worth ₹**9**0,00,000.', [inr(9)], ['₹**9**0,00,000']],
+    ['markdown splitting digits, grounded', 'Net worth ₹**9**0,00,000.', [inr(9000000)], []],
+    ['emphasis and code around parts', 'You hold *1*2`3`,456 rupees.', [plain(1), plain(2)], ['1*2`3`,456 rupees']],
+    ['a Hangul filler inside', 'Net worth ₹5\u11600,00,000.', [inr(5)], ['₹5\u11600,00,000']],
+    ['combining grapheme joiners', 'You have 9\u034F0\u034F0 cards.', [], ['9\u034F0\u034F0']],
+    ['variation selectors', 'You have 9\uFE0F0\uFE0F0 cards.', [], ['9\uFE0F0\uFE0F0']],
+    ['a combining mark after a digit', 'You have 9\u03010\u03010 cards.', [], ['9\u03010\u03010']],
+    ['mathematical bold digits', 'Net worth ₹𝟓𝟎,𝟎𝟎,𝟎𝟎𝟎.', [inr(50)], ['₹𝟓𝟎,𝟎𝟎,𝟎𝟎𝟎']],
+    ['mathematical bold digits, grounded', 'Net worth ₹𝟓𝟎,𝟎𝟎,𝟎𝟎𝟎.', [inr(5000000)], []],
+    ['superscript digits', 'Net worth ₹⁵⁰⁰⁰⁰⁰⁰.', [inr(5)], ['₹⁵⁰⁰⁰⁰⁰⁰']],
+    ['decimal entities', 'You hold 5&#48;&#48;&#48;&#48;&#48;&#48; rupees.', [inr(5)], ['5&#48;&#48;&#48;&#48;&#48;&#48; rupees']],
+    ['an entity for ₹', 'You hold &#8377;5&#48;,&#x30;00.', [inr(5)], ['&#8377;5&#48;,&#x30;00']],
+    ['a named entity for the comma', 'You hold ₹5&comma;000.', [inr(5)], ['₹5&comma;000']],
+    ['an invisible named entity', 'You hold ₹5&zwnj;000.', [inr(5)], ['₹5&zwnj;000']],
+    ['a tag inside a number', 'Utilisation <b>4</b>2%.', [pct(4)], ['4</b>2%']],
+    ['a link target inside a number', 'You hold ₹[9](x)0,00,000.', [inr(9)], ['₹[9](x)0,00,000']],
+    ['a small number joined by an invisible character is not exempt', 'You have 1\u034F0 cards.', [], ['1\u034F0']],
+    ['markup between a word and a number', 'You hold rupees~~55 now.', [], ['55']],
+    ['an escape and markup before a number', 'You hold \\~~39 now.', [], ['39']],
+    ['an underscore and markup before a number', 'You hold _~~65 now.', [], ['65']],
+    ['markup between a number and a word', 'You hold 55**abc** now.', [], ['55']],
+    ['markup between a number and its scale', 'You hold ₹5**k** now.', [inr(5)], ['₹5**k']],
+    ['a long run made by joining is not skipped as an account number', 'Worth 59957575*4 now.', [], ['59957575*4']],
+    ['a leading zero made by joining is not skipped as an identifier', 'Worth 0**5**0 now.', [], ['0**5**0']],
+    ['number words with rupees', 'You could save fifty lakh rupees.', [inr(5000000)], ['fifty lakh rupees']],
+    ['number words with percent', 'Your savings rate is twenty percent.', [pct(20)], ['twenty percent']],
+    ['number words with a scale', 'Your portfolio is one crore.', [inr(10000000)], ['one crore']],
+    ['number words after ₹', 'Keep ₹ five thousand aside.', [inr(5000)], ['₹ five thousand']],
+    ['compound number words', 'About twenty-five lakh, or one and a half percent, is idle.', [], ['twenty-five lakh', 'one and a half percent']],
+    ['a scale after a / an', 'Keep a lakh aside, not half a percent.', [], ['a lakh', 'half a percent']],
+    ['Hindi number words', 'बचत पचास लाख रुपये है।', [inr(5000000)], ['पचास लाख रुपये']],
+    ['a month before an amount', 'You paid rent in March 45,000 rupees.', [inr(45)], ['45,000 rupees']],
+    ['a month before an amount, grounded', 'You paid rent in March 45,000 rupees.', [inr(45000)], []],
+    ['a month before a day that cannot be one', 'In March 45 rupees went on fees.', [], ['45 rupees']],
+    ['a day-month before an amount', 'On 5 March 12,000 rupees left.', [inr(5)], ['12,000 rupees']],
+    ['a month and year-like amount', 'In March 2000 rupees went on fees.', [], ['2000 rupees']],
+    ['a month and a number that is no year', 'In March 4500 went on fees.', [], ['4500']],
+  ];
+
+  it.each(rows)('%s: %j (allowed %j) -> ungrounded %j', (_label, text, allowed, expected) => {
+    expect(ungroundedRaws(text, allowed)).toEqual(expected);
+  });
+
+  it.each([
+    ['bold figures', 'Net worth **₹50,00,000** and **12.3%**.', [inr(5000000), pct(12.3)]],
+    ['a bold small count stays exempt', 'You have **3** cards.', []],
+    ['dates with months stay dates', 'Paid on March 5, 2026 and 5 March 2026, due Nov 20.', []],
+    ['a date before an amount', 'On Nov 20, 2026 ₹5,000 and in March 2026 Rs. 1,200 left.', [inr(5000), inr(1200)]],
+    ['number words without a money or percent unit', 'You have three cards and two loans.', []],
+    ['emoji and a variation selector', '⚠️ Utilisation is 45%.', [pct(45)]],
+    ['Hindi text with nukta and vowel signs', '3.4 करोड़ और 12 प्रतिशत', [inr(34000000), pct(12)]],
+  ] as const)('still grounds %s', (_label, text, allowed) => {
+    expect(ungroundedRaws(text, allowed)).toEqual([]);
+  });
+
+  it('reports figures where the original text has them, so removeUngrounded removes the right sentence', () => {
+    const text = 'Rent is ₹16,000. Net worth ₹**9**0,00,000. Savings &#8377;5&#48;,000.';
+    const result = checkGrounding(text, [inr(16000)]);
+    for (const f of result.figures) expect(text.slice(f.index, f.index + f.raw.length)).toBe(f.raw);
+    expect(removeUngrounded(text, result)).toBe('Rent is ₹16,000.');
+  });
+
+  it('every figure is where it says, in order, also through markup, entities and invisible characters (fast-check, fixed seed)', () => {
+    const messy = fc.string({
+      unit: fc.constantFrom('₹', '1', '0', '5', ',', '.', ' ', '%', '**', '*', '_', '`', '~~', '\\', '[', ']', '(', ')', '<b>', '</b>', '&#48;', '&#x30;', '&comma;', '&zwnj;', '&amp;', '\u034F', '\uFE0F', '\u1160', '\u0301', '𝟓', '⁵', '½', '⑴', '२', ' lakh', ' crore', ' rupees', ' percent', 'fifty', 'one', 'March ', '-', '\n'),
+      maxLength: 60,
+    });
+    fc.assert(
+      fc.property(messy, (text) => {
+        const figures = extractFigures(text);
+        let last = -1;
+        for (const f of figures) {
+          expect(text.slice(f.index, f.index + f.raw.length)).toBe(f.raw);
+          expect(f.index).toBeGreaterThan(last);
+          last = f.index + f.raw.length - 1;
+          expect(Number.isFinite(f.value)).toBe(true);
+          expect(f.step).toBeGreaterThan(0);
+        }
+        const result = checkGrounding(text, []);
+        expect(removeUngrounded(text, result).length).toBeLessThanOrEqual(text.length);
+      }),
+      { seed: SEED, numRuns: 2_000 },
+    );
+  });
+});
+
 describe('groundValuesFrom', () => {
   it('reads units from key suffixes, paise as rupees', () => {
     const toolResult = {

@@ -19,6 +19,33 @@ const hasFormatChar = (text: string): boolean => /\p{Cf}/u.test(text);
 const hasLoneSurrogate = (text: string): boolean => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 const LINKISH = /https?:|www\.|javascript:|data:|mailto:|\]\(|!\[|evil\.example\//i;
 
+/** The markers our code writes; brackets anywhere else are the model's. */
+const MARKERS = /\[(?:link removed|image removed|PAN masked|DOB masked|email masked|UPI ID masked)\](?![ \t\n]*[([:])/g;
+
+/**
+ * Why `text` could render a link, an image or an HTML element in some CommonMark/GFM
+ * renderer, or null when it cannot: written from the syntax (what opens an inline link, a
+ * reference, an image, raw HTML, an autolink, a GFM extended autolink, an entity), not from
+ * the code under test.
+ */
+function markupIn(text: string): string | null {
+  const checks: ReadonlyArray<readonly [string, RegExp]> = [
+    ['an HTML or autolink opener', /<[A-Za-z/!?]/],
+    ['an autolink', /<[^\s<>]*>/],
+    ['an image opener', /!\[/],
+    ['a scheme URL', /[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\//],
+    ['a protocol-relative URL', /(?<![\w/])\/\/[\p{L}\p{N}]/u],
+    ['a www autolink', /www\d{0,3}\.[\p{L}\p{N}_-]/iu],
+    ['a GFM protocol autolink', /\b(?:mailto|xmpp):[\w.+-]/i],
+    ['an e-mail autolink', /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/],
+    ['an entity reference', /&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});/],
+  ];
+  for (const [what, re] of checks) if (re.test(text)) return what;
+  const withoutMarkers = text.replace(MARKERS, (m, offset: number) => (text[offset - 1] === '!' ? m : ''));
+  if (/[[\]]/.test(withoutMarkers)) return 'a bracket that can open or close a link label';
+  return null;
+}
+
 /** Every string in a JSON value. */
 function stringsOf(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
@@ -173,6 +200,21 @@ describe('maskSensitive', () => {
     ['e-mail', 'mail rahul.s+fi@example.co.in now', 'mail [email masked] now'],
     ['UPI id', 'paid rahul.s@okhdfcbank', 'paid [UPI ID masked]'],
     ['UPI id with phone', 'paid 9876543210@ybl', 'paid [UPI ID masked]'],
+    ['birthday', 'my birthday is 12/03/1990', 'my birthday is [DOB masked]'],
+    ['birthday with a colon and dashes', 'Birthday: 12-03-1990', 'Birthday: [DOB masked]'],
+    ['born on, dotted', 'born on 12.03.1990 in Pune', 'born on [DOB masked] in Pune'],
+    ['DOB: day month year', 'DOB:12 Mar 1990', 'DOB:[DOB masked]'],
+    ['date of birth is the nth of', 'date of birth is the 12th of March 1990', 'date of birth is the [DOB masked]'],
+    ['DOB is ISO', 'his DOB is 1990-03-12', 'his DOB is [DOB masked]'],
+    ['PAN with spaces', 'PAN ABCDE 1234 F', 'PAN [PAN masked]'],
+    ['PAN with dashes after a colon', 'PAN: ABCDE-1234-F', 'PAN: [PAN masked]'],
+    ['PAN number label, lower case', 'pan number abcde.1234.f', 'pan number [PAN masked]'],
+    ['account number with dashes', 'account number 1234-5678-901', 'account number XX8901'],
+    ['a/c no, 8 digits', 'a/c no 12345678', 'a/c no XX5678'],
+    ['acct, 6 digits', 'acct: 123 456', 'acct: XX3456'],
+    ['card number, 6 digits', 'card no. 411111 used', 'card no. XX1111 used'],
+    ['Aadhaar, mixed separators', 'aadhaar 1234-5678 9012', 'aadhaar XXXX XXXX 9012'],
+    ['card, mixed separators', 'card 4111 1111-1111 1234', 'card XX1234'],
   ])('masks %s', (_label, input, expected) => {
     expect(maskSensitive(input)).toBe(expected);
   });
@@ -188,6 +230,10 @@ describe('maskSensitive', () => {
     ['IFSC', 'IFSC DFBK0000616'],
     ['short numbers', 'ref 88120031 and 12345678'],
     ['ordinary words', 'Section 80C, FY 2025-26, 12.3%'],
+    ['amounts after account words', 'account balance ₹1,23,456 and card spends of ₹45,000, card 2 of 3'],
+    ['a date after account words', 'account statement 2026-11-20'],
+    ['a date with no birth label', 'paid on 12/03/1990 and born in 1990'],
+    ['words shaped like a spaced PAN', 'SPENT 2000 A month, TOTAL 1000 X'],
   ])('leaves %s alone', (_label, input) => {
     expect(maskSensitive(input)).toBe(input);
   });
@@ -254,6 +300,63 @@ describe('safeAnswer', () => {
     ['keeps a bare host name', 'Your top merchant was Amazon.in.', 'Your top merchant was Amazon.in.', 0],
   ])('%s', (_label, input, expected, removed) => {
     expect(safeAnswer(input)).toEqual({ text: expected, removed });
+  });
+
+  it.each([
+    ['a reference image to a masked label', '![PAN masked]\n\n[PAN masked]: //evil.example?nw=1234567', '!(PAN masked)\n\n(PAN masked): [link removed]'],
+    ['a definition inside a blockquote', 'See [details].\n\n> [details]: //evil.example?nw=1', 'See (details).'],
+    ['a target with nested parentheses', '[claim](//evil.example?x=(a(b)))', '(claim)([link removed])'],
+    ['a tag with < inside an attribute', '<img alt="<" src="//203.0.113.7/p.png?nw=1">', '‹img alt="<" src="[link removed]">'],
+    ['labels nested three deep', '[a [b [c]]](//evil.example/x)', '(a (b (c)))([link removed])'],
+    ['a protocol-relative host with a query', 'Go to //evil.example?nw=1234567 now', 'Go to [link removed] now'],
+    ['a host with a query and no path', 'Go to evil.example?nw=1 now', 'Go to [link removed] now'],
+    ['an entity-encoded tag', 'A &lt;img src=x onerror=alert(1)&gt; B', 'A B'],
+    ['an entity-encoded link', '&#91;claim&#93;&#40;https://evil.example&#41;', 'claim'],
+    ['an entity-encoded scheme', 'javascript&#58;alert(1)', '[link removed]'],
+    ['a doubly encoded entity', 'a &amp;lt;b&amp;gt; c', 'a ＆lt;b＆gt; c'],
+    ['an unknown named entity', 'x &zeta; y', 'x ＆zeta; y'],
+    ['a superscript digit entity', 'x &sup2; y', 'x ² y'],
+    ['an e-mail autolink with a digit first', 'mail <3@evil> now', 'mail ‹3@evil> now'],
+    ['a very long e-mail autolink', `mail <3${'!'.repeat(3000)}@evil> now`, `mail ‹3${'!'.repeat(3000)}@evil> now`],
+    ['an e-mail with an underscore in the domain', 'mail a@b_c.example now', 'mail [email masked] now'],
+    ['a full reference to a kept marker', 'Visit [link removed][x]\n\n[x]: /p?nw=1', 'Visit link removed'],
+    ['a marker before a spaced label', 'Ask [PAN masked] [x]\n\n[x]: /p?nw=1', 'Ask (PAN masked) (x)'],
+    ['a marker defined as a link', '[PAN masked]\n\n[PAN masked]: /p?nw=1', '(PAN masked)\n\n(PAN masked): /p?nw=1'],
+    ['a marker used as a link label', 'See ABCDE1234F(https://evil.example)', 'See (PAN masked)([link removed])'],
+    ['a task-list checkbox', '- [ ] pay the card', '- ( ) pay the card'],
+    ['a footnote', 'Rates rose[^1].\n\n[^1]: RBI', 'Rates rose(^1).'],
+    ['a tag joined by an invisible character', '<\u034Fimg src=x>', ''],
+  ])('neutralises %s', (_label, input, expected) => {
+    const out = safeAnswer(input);
+    expect(out.text).toBe(expected);
+    expect(out.removed).toBeGreaterThan(0);
+    expect(markupIn(out.text)).toBeNull();
+    expect(safeAnswer(out.text)).toEqual({ text: out.text, removed: 0 });
+  });
+
+  it.each([
+    ['comparisons with and without spaces', 'Keep utilisation <30% (ideally < 10%), and <= ₹5,000 due.'],
+    ['a blockquote and emphasis', '> **Tip:** keep _three_ months aside.'],
+    ['our own markers', 'Visit [link removed]. PAN [PAN masked], born [DOB masked].'],
+    ['an ampersand that is no entity', 'R&D and AT&T, S&P 500'],
+    ['emoji with a variation selector', '⚠️ Card utilisation is high ❤️'],
+  ])('keeps %s', (_label, input) => {
+    expect(safeAnswer(input)).toEqual({ text: input, removed: 0 });
+  });
+
+  it('never leaves anything a CommonMark/GFM renderer turns into a link, image or HTML (fast-check, fixed seed)', () => {
+    const hostile = fc.string({
+      unit: fc.constantFrom('!', '[', ']', '(', ')', '<', '>', ':', '/', '//', 'a', 'B', '1', ' ', '\n', '> ', '&', '#', ';', 'x', '&#60;', '&lt;', '&amp;', '&#x5B;', 'www.', 'https://', 'mailto:', '@', '.example', 'img ', 'PAN masked', 'link removed', '\u034F', '\u200b', '`', '*', '\\'),
+      maxLength: 80,
+    });
+    fc.assert(
+      fc.property(hostile, (input) => {
+        const once = safeAnswer(input);
+        expect(markupIn(once.text)).toBeNull();
+        expect(safeAnswer(once.text).text).toBe(once.text);
+      }),
+      { seed: SEED, numRuns: 3_000 },
+    );
   });
 
   it.each(INJECTIONS)('answer echoing the %s injection: nothing renders, links or hides', (_label, injection) => {

@@ -19,17 +19,24 @@ import type { Llm, LlmFinishReason, LlmFunctionCall, LlmMessage, LlmRequest, Llm
  *   ends it with AI.UNAVAILABLE and the caller discards the partial text.
  * - A blocked prompt (`promptFeedback.blockReason`) or an answer withheld by a filter
  *   (finishReason SAFETY, PROHIBITED_CONTENT, BLOCKLIST, SPII, RECITATION, ...) is AI.BLOCKED.
- * - JSON mode (`responseSchema`): the text must parse as JSON, else AI.BAD_OUTPUT. Checking it
- *   against the schema is the caller's job (one zod schema per boundary).
+ * - JSON mode (`responseSchema`): the text must parse as JSON, else AI.BAD_OUTPUT; a function
+ *   call instead of JSON is AI.BAD_OUTPUT too. Checking the JSON against the schema is the
+ *   caller's job (one zod schema per boundary).
+ * - AI.BLOCKED and AI.BAD_OUTPUT raised on an answer the model did produce carry its
+ *   `usageMetadata` in `options.usage` (those tokens are billed; callers record them).
+ * - `toolChoice: 'none'` sends the tool declarations with `toolConfig.functionCallingConfig.mode
+ *   = NONE`: the model answers in text, and history holding function calls stays valid.
  * - Error messages name the failure (status, reason, attempts) and never carry request or
  *   response contents, credentials or stack traces; SDK errors are not attached as causes,
  *   because their messages embed the server's response body.
  *
  * Gemini 3 thought signatures: the model attaches an opaque `thoughtSignature` to function
- * calls and refuses (400) a follow-up whose current-turn calls come back without it. The port
- * has no field for it, so this adapter remembers the signatures it received (per instance,
- * bounded) and re-attaches them when the same call is sent back; a current-turn call it does
- * not know gets the placeholder Vertex AI documents for history the model did not produce.
+ * calls and refuses (400) a follow-up whose current-turn calls come back without it. The
+ * signature travels with the call through the port (`LlmFunctionCall.signature`) and is sent
+ * back from there only: the adapter keeps no state between requests, so nothing one user's
+ * request received can reach another's. A current-turn call without one (built by our code,
+ * e.g. the narration's simulation call) gets the placeholder Vertex AI documents for history
+ * the model did not produce.
  *
  * The SDK is imported on first use, so functions that never call Gemini never load it.
  */
@@ -83,7 +90,6 @@ const WITHHELD = new Set(['SAFETY', 'PROHIBITED_CONTENT', 'BLOCKLIST', 'SPII', '
 
 /** Vertex AI's documented signature for function calls the model did not produce in this exchange. */
 const FOREIGN_THOUGHT_SIGNATURE = 'skip_thought_signature_validator';
-const SIGNATURE_CACHE_SIZE = 500;
 
 /** A failed attempt, classified without looking at any content. */
 type Failure =
@@ -103,7 +109,6 @@ export class GeminiLlm implements Llm {
   readonly provider = 'gemini' as const;
   readonly model: string;
   private clientPromise: Promise<{ sdk: Sdk; ai: GoogleGenAI }> | undefined;
-  private readonly signatures = new Map<string, string>();
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   private readonly maxRetryDelayMs: number;
@@ -139,7 +144,7 @@ export class GeminiLlm implements Llm {
         await this.sleep(delay);
         continue;
       }
-      const answer = new Answer(this.model, this.signatures);
+      const answer = new Answer(this.model);
       answer.add(response);
       return answer.finish(prepared.json);
     }
@@ -155,7 +160,7 @@ export class GeminiLlm implements Llm {
     const prepared = this.prepare(request, sdk);
     for (let attempt = 1; ; attempt++) {
       const probe = retryAfterProbe();
-      const answer = new Answer(this.model, this.signatures);
+      const answer = new Answer(this.model);
       let yielded = false;
       try {
         const chunks = await ai.models.generateContentStream({ model: this.model, contents: prepared.contents, config: { ...prepared.config, httpOptions: { fetch: probe.fetch } } });
@@ -205,11 +210,12 @@ export class GeminiLlm implements Llm {
     if (request.tools?.length && request.responseSchema) {
       throw new AppError('INTERNAL', 'an LLM request takes tools or a response schema, not both');
     }
-    const contents = toContents(request.messages, this.signatures, requiresThoughtSignatures(this.model));
+    const contents = toContents(request.messages, requiresThoughtSignatures(this.model));
     if (contents.length === 0) throw new AppError('INTERNAL', 'an LLM request needs at least one non-empty message');
     const config: GenerateContentConfig = {
       ...(request.system.trim() ? { systemInstruction: request.system } : {}),
       ...(request.tools?.length ? { tools: [{ functionDeclarations: request.tools.map((t) => toFunctionDeclaration(t, sdk)) }] } : {}),
+      ...(request.tools?.length && request.toolChoice === 'none' ? { toolConfig: { functionCallingConfig: { mode: sdk.FunctionCallingConfigMode.NONE } } } : {}),
       ...(request.responseSchema ? { responseMimeType: 'application/json', responseSchema: toSdkSchema(request.responseSchema, sdk) } : {}),
       ...(request.maxOutputTokens !== undefined ? { maxOutputTokens: request.maxOutputTokens } : {}),
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
@@ -265,22 +271,24 @@ class Answer {
   private inputTokens = 0;
   private outputTokens = 0;
 
-  constructor(
-    private readonly model: string,
-    private readonly signatures: Map<string, string>,
-  ) {}
+  constructor(private readonly model: string) {}
+
+  /** The tokens so far, for the errors raised on a produced answer (they are billed). */
+  private get usage(): { inputTokens: number; outputTokens: number } {
+    return { inputTokens: this.inputTokens, outputTokens: this.outputTokens };
+  }
 
   /** Adds a chunk and returns its new visible text ('' if none). @throws AppError AI.BLOCKED. */
   add(chunk: GenerateContentResponse): string {
-    const block = chunk.promptFeedback?.blockReason;
-    if (block && block !== 'BLOCKED_REASON_UNSPECIFIED') {
-      throw new AppError('AI.BLOCKED', `Gemini declined the request: its safety filters blocked the prompt (${block})`, { retryable: false });
-    }
     const usage = chunk.usageMetadata;
     if (usage) {
       // Running totals: the latest chunk's figures are the answer's. Thinking is billed as output.
       this.inputTokens = usage.promptTokenCount ?? this.inputTokens;
       this.outputTokens = (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0);
+    }
+    const block = chunk.promptFeedback?.blockReason;
+    if (block && block !== 'BLOCKED_REASON_UNSPECIFIED') {
+      throw new AppError('AI.BLOCKED', `Gemini declined the request: its safety filters blocked the prompt (${block})`, { retryable: false, usage: this.usage });
     }
     const candidate = chunk.candidates?.[0];
     if (!candidate) return '';
@@ -292,12 +300,11 @@ class Answer {
       if (call?.name) {
         const fc: LlmFunctionCall = { ...(call.id ? { id: call.id } : {}), name: call.name, args: call.args ?? {} };
         this.calls.push(part.thoughtSignature ? { ...fc, signature: part.thoughtSignature } : fc);
-        if (part.thoughtSignature) remember(this.signatures, callKey(fc), part.thoughtSignature);
       }
     }
     if (candidate.finishReason) this.finishRaw = candidate.finishReason;
     if (this.finishRaw && WITHHELD.has(this.finishRaw)) {
-      throw new AppError('AI.BLOCKED', `Gemini withheld its answer on safety grounds (${this.finishRaw})`, { retryable: false });
+      throw new AppError('AI.BLOCKED', `Gemini withheld its answer on safety grounds (${this.finishRaw})`, { retryable: false, usage: this.usage });
     }
     this.text += delta;
     return delta;
@@ -307,14 +314,16 @@ class Answer {
   finish(json: boolean): LlmResponse {
     const finish = this.finishRaw ?? 'none';
     if (!this.text.trim() && this.calls.length === 0) {
-      throw new AppError('AI.BAD_OUTPUT', `Gemini returned nothing usable (finish reason ${finish})`, { retryable: true });
+      throw new AppError('AI.BAD_OUTPUT', `Gemini returned nothing usable (finish reason ${finish})`, { retryable: true, usage: this.usage });
     }
-    if (json && this.calls.length === 0) {
+    if (json) {
+      // JSON mode declares no tools: a call here is not an answer, and its text is not checked JSON.
+      if (this.calls.length > 0) throw new AppError('AI.BAD_OUTPUT', 'Gemini called a function instead of answering in JSON', { retryable: true, usage: this.usage });
       try {
         JSON.parse(this.text);
       } catch {
         const why = finish === 'MAX_TOKENS' ? ': it was cut off at the output token limit' : '';
-        throw new AppError('AI.BAD_OUTPUT', `Gemini's answer was not valid JSON${why}`, { retryable: true });
+        throw new AppError('AI.BAD_OUTPUT', `Gemini's answer was not valid JSON${why}`, { retryable: true, usage: this.usage });
       }
     }
     return {
@@ -338,7 +347,7 @@ function mapFinish(raw: string | undefined, calledTools: boolean): LlmFinishReas
 /** Gemini 1.x and 2.x do not require thought signatures; later models do. */
 const requiresThoughtSignatures = (model: string): boolean => !/^gemini-[12]\./.test(model);
 
-function toContents(messages: readonly LlmMessage[], signatures: Map<string, string>, needSignatures: boolean): Content[] {
+function toContents(messages: readonly LlmMessage[], needSignatures: boolean): Content[] {
   const contents: Content[] = [];
   // Gemini 3 checks signatures only in the current turn: after the last user message with text.
   const lastUserText = messages.reduce((last, m, i) => (m.role === 'user' && m.parts.some((p) => 'text' in p && p.text !== '') ? i : last), -1);
@@ -350,9 +359,9 @@ function toContents(messages: readonly LlmMessage[], signatures: Map<string, str
         if (part.text !== '') parts.push({ text: part.text });
       } else if ('functionCall' in part) {
         const call = part.functionCall;
-        // The call's own signature (carried through the port), else one this instance saw.
-        const known = call.signature ?? signatures.get(callKey(call));
-        const signature = known ?? (firstCall && needSignatures && message.role === 'model' && index > lastUserText ? FOREIGN_THOUGHT_SIGNATURE : undefined);
+        // The call's own signature (carried through the port), else the documented placeholder
+        // where Gemini 3 checks one: the first call of a current-turn model message.
+        const signature = call.signature ?? (firstCall && needSignatures && message.role === 'model' && index > lastUserText ? FOREIGN_THOUGHT_SIGNATURE : undefined);
         parts.push({ functionCall: { ...(call.id ? { id: call.id } : {}), name: call.name, args: { ...call.args } }, ...(signature ? { thoughtSignature: signature } : {}) });
         firstCall = false;
       } else {
@@ -385,29 +394,6 @@ export function toSdkSchema(schema: LlmSchema, sdk: Pick<Sdk, 'Type'>): Schema {
     ...(schema.enum ? { enum: [...schema.enum] } : {}),
     ...(schema.nullable !== undefined ? { nullable: schema.nullable } : {}),
   };
-}
-
-/** A key for a function call that survives the caller rebuilding its args object. */
-function callKey(call: LlmFunctionCall): string {
-  return JSON.stringify([call.id ?? '', call.name, canonical(call.args)]);
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
-    );
-  }
-  return value;
-}
-
-function remember(cache: Map<string, string>, key: string, signature: string): void {
-  cache.delete(key);
-  cache.set(key, signature);
-  if (cache.size > SIGNATURE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
 }
 
 /** A fetch that notes the Retry-After of the last failed response (per attempt, so calls never share it). */

@@ -905,7 +905,7 @@ export class LocalLlm implements Llm {
 
     const question = last?.role === 'user' ? textOf(last) : '';
     const today = new Date(this.clock.now().getTime() + IST_OFFSET_MS).toISOString().slice(0, 10);
-    const intent = question === '' ? ({ kind: 'decline', reason: 'no-rule' } as const) : intentOf(question, request.tools ?? [], { today });
+    const intent = question === '' ? ({ kind: 'decline', reason: 'no-rule' } as const) : intentOf(question, request.toolChoice === 'none' ? [] : (request.tools ?? []), { today });
     if (intent.kind === 'call') return finish('', [{ id: 'local-call-1', name: intent.name, args: intent.args }]);
     return finish(DECLINE_TEXT[intent.reason]);
   }

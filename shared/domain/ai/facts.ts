@@ -104,17 +104,30 @@ const countOrNull = (x: unknown): number | null => (typeof x === 'number' && Num
 
 /** A PAN (AAAAA9999A) or anything with six or more digits in a row (account numbers, phones, UANs). */
 const IDENTIFIER = /[A-Z]{5}\d{4}[A-Z]|\d{6,}/gi;
+/** A URL with a scheme (`https://...`, `hxxp://...`), up to the next space. */
+const SCHEME_URL = /[\p{L}\p{N}+.-]*:\/\/\S*/gu;
+/**
+ * A host name once markup is gone: `www.` and what follows, or two or more dot-separated
+ * words ending in a word of two or more letters (`evil-site.example`, `evil.co.in`), with any
+ * path. `Pvt. Ltd.` (a space after each dot) is no host.
+ */
+const HOST = /(?<![\p{L}\p{N}])(?:www\d{0,3}\.\S*|(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,62})\.){1,10}\p{L}{2,63}(?![\p{L}\p{N}])\S*)/gu;
 
 /**
  * Third-party names (schemes, holdings, fund houses) as a label: cleaned of control and
- * invisible characters, limited to letters, digits and light punctuation, identifiers
- * removed, cut to `max` characters. Empty when nothing readable is left.
+ * invisible characters, limited to letters, digits and light punctuation (so no markup
+ * character is left: no brackets, `<`, `>`, `*`, `_`, `` ` ``, `~`, `#`, `|`, `!`), URLs and
+ * host names removed (anything with `://`, `www.`, or `word.word`-like hosts: a label must not
+ * become a live link where it is shown or exported), identifiers removed, cut to `max`
+ * characters. Empty when nothing readable is left.
  */
 export function shortLabel(value: unknown, max = MAX_NAME_IN_LABEL): string {
   const clean = (sanitiseUntrustedText(value, 200) ?? '')
+    .replace(SCHEME_URL, ' ')
+    .replace(HOST, ' ')
     .replace(IDENTIFIER, ' ')
+    // Markup becomes a space, never nothing, so no host can form here (`evil.*example*`).
     .replace(/[^\p{L}\p{N} &.,()'+-]/gu, ' ')
-    .replace(/_/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
   return clean.length <= max ? clean : `${clean.slice(0, max - 1).trimEnd()}…`;

@@ -1,7 +1,29 @@
+import { ENTITY_REFERENCE, entityText, htmlSpans, scanCharacters } from './untrusted.js';
+
 /**
  * The grounding check: every figure in a generated text (an insight, a chat answer) must be a
  * value our code computed, as rounded by the text. The model explains numbers; it does not
  * make them. Pure: no clock, no I/O; every function is total and never throws.
+ *
+ * The text is read as the user will see it (`visibleText`), so nothing written between or
+ * around digits can hide a figure from the check:
+ * - control, format and every other Default_Ignorable character is removed (zero-width
+ *   characters, the combining grapheme joiner, Hangul fillers, variation selectors, tags);
+ * - entity references are decoded once, as a renderer does (`&#48;` is `0`, `&#8377;` is `₹`,
+ *   `&comma;` is `,`); a named reference outside the table `safeAnswer` decodes is dropped;
+ * - each character is put in NFKC form (`𝟓`, `⁵`, `５` are `5`; `₨` is `Rs`; `％` is `%`);
+ *   the fraction and division slashes (`½` becomes `1⁄2`) read as `/`;
+ * - combining marks are kept only on letters (Devanagari vowel signs); on a digit, a symbol or
+ *   a space they are removed (`9́0` is `90`);
+ * - HTML comments, script-like blocks and tags are removed as `safeAnswer` removes them, and
+ *   so is a markdown link's target (`](...)`);
+ * - markdown emphasis and escape characters touching a digit (`*`, `_`, `` ` ``, `\`, `[`, `]`,
+ *   and `~~`) are removed (`₹**9**0,00,000` is `₹90,00,000`);
+ * - every decimal digit of any script (`\p{Nd}`) reads as its ASCII digit.
+ * Figures are then read from that text, and reported with `raw` and `index` pointing into the
+ * original text (`raw` is the original from the figure's first character to its last, with
+ * whatever was removed between). A figure with something removed inside it is never exempt as
+ * a small count.
  *
  * What counts as a figure (`extractFigures`):
  * - Rupee amounts: `₹1,23,456`, `₹ 5,000`, `Rs. 1,23,456.50`, `Rs 500/-`, `INR 12,345`, `Re. 1`,
@@ -15,6 +37,13 @@
  * - Everything else numeric is a plain figure (`780`, `1.5x`, `90 days`, `$1,200`).
  * - Digits of other scripts count as digits (`₹४५,०००`, full-width `４５%`), and the Hindi
  *   `रु`, `लाख`, `करोड़`, `हज़ार` and `प्रतिशत` are read like `Rs`, lakh, crore, thousand and percent.
+ * - Numbers written as words next to a money or percent unit: `fifty lakh rupees`,
+ *   `twenty percent`, `one crore`, `₹ five thousand`, `one and a half percent`, `पचास लाख रुपये`
+ *   (English words zero to ninety, hundred, thousand, lakh, crore, million, billion, `a`/`an`
+ *   before a scale, `half`; the common Hindi ones). Their `value` is what the words say, but
+ *   they are never grounded: figures must be written in digits to be checked, so a figure in
+ *   words is always reported as ungrounded. Words without such a unit ("three cards",
+ *   "crores of rupees") are not figures.
  * - Signs: `-₹5,000`, `₹-5,000`, `−5%` (U+2212) and `-5` are negative. `(₹5,000)` is NOT read as
  *   negative (prose uses brackets for asides); since signs are not compared (below), this only
  *   changes `Figure.value`.
@@ -25,7 +54,9 @@
  * - Dates: `2026-11-20` (and ISO timestamps), `20/11/2026`, `20-11-2026`, `2026/11/20`,
  *   `20 Nov 2026`, `20th of November`, `Nov 20, 2026`, `Nov 2026`, `Nov '26`, `March 2026`,
  *   day-month pairs (`5 March`). Month names are matched capitalised or in capitals (`may`
- *   is a verb).
+ *   is a verb). A day is 1–31, and neither a day nor a year next to a month is a date when a
+ *   digit group, `%`, a currency word or a scale follows it (`in March 45,000 rupees`,
+ *   `March 2000 rupees`, `5 March 12,000 rupees` are amounts).
  * - Years: `FY 2025-26`, `FY26`, `AY 2026-27`, `2025-26`, `2024–2026`; and a lone 1900–2099
  *   integer written without grouping, currency or unit when the word before it is one of
  *   in/by/since/from/until/till/to/through/of/year/before/after/during/early/late/mid/end/start
@@ -36,14 +67,13 @@
  * - Ordinals: `1st`, `22nd`, `5th`.
  * - Numbers inside identifiers: touching a letter, `_`, `@`, `#`, `/` or `\` (`XX1234`, `80C`,
  *   `UPI/DR/641240739575`, `4575XXXXXXXX8484`, `H1`, `COVID-19`, `0xDEADBEEF`), dotted runs
- *   (`v1.2.3`, `1.2.3`), fractions and ratios (`1/3`, `24/7`, `3:1`), unformatted runs of 9+
+ *   (`v1.2.3`, `1.2.3`), fractions and ratios (`1/3`, `24/7`, `3:1`, `½`), unformatted runs of 9+
  *   digits without a currency marker (account, card, phone numbers), integers with a leading
  *   zero (`0616`), and numbers right after `ending`, `ending in`, `a/c`, `acct`,
  *   `account no`/`number`, `card no`/`number`, `section`, `sec.`, `form`, `rule`, `clause`,
  *   `article`, `schedule`, `step`, `option`, `no.`.
  * - Numbers inside URLs, e-mail addresses and host/path strings, and phone numbers
  *   (`1800-123-4567`, `+91 98765 43210`, `98765-43210`).
- * - Numbers written as words ("three cards", "two lakh") are not read at all.
  * - A bare decimal point opens a number (`.5%` is 0.5%) unless a letter or digit precedes it.
  */
 
@@ -119,8 +149,10 @@ export const GROUNDING_RULES = [
   'Units: ₹ and lakh/crore/k amounts match rupee values only (keys ending in Rupees or Paise, facts in inr); percentages match percent values only; years and months match years or months values, converted (2.5 years matches 30 months); numbers without a unit match a value of any unit.',
   'Signs are not compared: "a loss of ₹5,000" and "-₹5,000" both match -5000 or 5000, because wording carries the direction.',
   'Strict by design: a difference, sum, ratio, average or any other number derived from supplied values is NOT grounded unless it is itself supplied.',
-  'Plain integers 0–10 written without decimals (counts: "3 cards", "2 loans", "top 5") are exempt; money and percentages are always checked, and so are years and months unless the caller opts in (emergency-fund months and debt-free horizons are headline figures).',
-  'Not figures, never checked: dates, years after in/by/since/… and FY labels, times, list numbers at line starts, ordinals, numbers inside identifiers, URLs, e-mail addresses and phone numbers, numbers at least 9 digits long without a currency marker, and numbers written as words (not read at all).',
+  'Plain integers 0–10 written without decimals (counts: "3 cards", "2 loans", "top 5") are exempt, unless something hidden was removed inside them; money and percentages are always checked, and so are years and months unless the caller opts in (emergency-fund months and debt-free horizons are headline figures).',
+  'The text is checked as the user sees it: invisible and ignorable characters removed, entity references decoded, NFKC applied (𝟓, ⁵ and ５ are 5), HTML tags and link targets removed, markdown emphasis touching a digit removed (₹**9**0,00,000 is ₹90,00,000), and a digit of any script read as a digit.',
+  'Numbers written as words next to a money or percent unit ("fifty lakh rupees", "twenty percent", "one crore") are never grounded: figures must be written in digits.',
+  'Not figures, never checked: dates, years after in/by/since/… and FY labels, times, list numbers at line starts, ordinals, numbers inside identifiers, URLs, e-mail addresses and phone numbers, numbers at least 9 digits long without a currency marker, and numbers written as words without a money or percent unit ("three cards").',
 ] as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -134,6 +166,18 @@ interface Span {
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December', 'Jan', 'Feb', 'Mar', 'Apr', 'Jun', 'Jul', 'Aug', 'Sep', 'Sept', 'Oct', 'Nov', 'Dec'];
 /** Capitalised or upper-case month names, longest first, then no letter. */
 const MONTH = `(?:${[...MONTH_NAMES, ...MONTH_NAMES.map((m) => m.toUpperCase())].sort((a, b) => b.length - a.length).join('|')})(?![A-Za-z])\\.?`;
+
+/** A day of the month. */
+const DAY = '(?:0?[1-9]|[12]\\d|3[01])';
+/**
+ * What follows an amount and never a date: more digit groups, `%`, a currency word after the
+ * number or a scale (`March 45,000 rupees`). `₹`, and `Rs`/`INR` before digits, open the next
+ * amount instead (`Nov 20, 2026 ₹5,000`).
+ */
+const NOT_AN_AMOUNT =
+  "(?![,.]\\d|[ \\u00a0]?(?:%|(?:[Rr]upees?|RUPEES?|[Rr][Ss]|INR|रु)(?![A-Za-z])(?!\\.?[ \\u00a0]?[-−]?\\d)|[Ll]a(?:kh|c)s?\\b|LA(?:KH|C)S?\\b|[Cc]rores?\\b|CRORES?\\b|[Cc][Rr]\\b|[kK]\\b|[Tt]housand\\b|[Mm]illion\\b|[Mm]n\\b|[Bb]illion\\b|[Bb]n\\b|[Pp]er ?cent\\b|pct\\b|लाख|करो|हज|प्रतिशत))";
+/** A year next to a month name. */
+const YEAR = '(?:19|20)\\d{2}';
 
 /**
  * Spans whose digits are never figures. Quantifiers are bounded so that the work stays
@@ -149,9 +193,9 @@ const EXCLUDED: readonly RegExp[] = [
   /\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?/g,
   /\b\d{1,2}([/.-])\d{1,2}\1\d{2,4}\b/g,
   /\b\d{4}([/.])\d{1,2}\1\d{1,2}\b/g,
-  // Dates with month names.
-  new RegExp(`\\b\\d{1,2}(?:st|nd|rd|th)?[\\s-]{1,3}(?:of\\s{1,3})?${MONTH}(?:,?[\\s-]{1,3}'?\\d{2,4}\\b)?`, 'g'),
-  new RegExp(`\\b${MONTH}[\\s-]{0,3}(?:\\d{1,2}(?:st|nd|rd|th)?\\b(?:,?\\s{1,3}\\d{4}\\b)?|'?\\d{4}\\b|'\\d{2}\\b)`, 'g'),
+  // Dates with month names: a day is 1-31, and a day or year that an amount's digits or unit follow is no date.
+  new RegExp(`\\b${DAY}(?:st|nd|rd|th)?[\\s-]{1,3}(?:of\\s{1,3})?${MONTH}(?:,?[\\s-]{1,3}(?:${YEAR}|'?\\d{2})\\b${NOT_AN_AMOUNT})?`, 'g'),
+  new RegExp(`\\b${MONTH}[\\s-]{0,3}(?:${DAY}(?:st|nd|rd|th)?\\b${NOT_AN_AMOUNT}(?:,?\\s{1,3}${YEAR}\\b${NOT_AN_AMOUNT})?|'?${YEAR}\\b${NOT_AN_AMOUNT}|'\\d{2}\\b${NOT_AN_AMOUNT})`, 'g'),
   // Times.
   /\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?:[ap]\.m\.|[AaPp][Mm]\b))?/g,
   /\b\d{1,2}\s?(?:[ap]\.m\.|(?:am|pm|AM|PM)\b)/g,
@@ -262,9 +306,19 @@ function twoSignificantStep(m: number): number {
   return 10 ** (e - 1);
 }
 
-function readCandidate(text: string, c: Candidate): Reading {
+/**
+ * Reads one candidate. `cut[i]` is 1 where something (markup, an invisible character) was
+ * removed right before `text[i]`: the user sees a separation there, so a letter or `_`, `\`,
+ * `/`, `@`, `#` across it does not make the digits part of an identifier (`rupees~~55` shows
+ * 55; `\~~39` shows 39), while units and scales across it still apply (`5**k**`).
+ */
+function readCandidate(text: string, c: Candidate, cut: Uint8Array): Reading {
   const { start, digits } = c;
   const end = start + digits.length;
+  const separatedBefore = cut[start] === 1;
+  const separatedAfter = cut[end] === 1;
+  let joined = false;
+  for (let k = start + 1; k < end && !joined; k += 1) joined = cut[k] === 1;
   const skip = (at: number): Reading => {
     IDENTIFIER_TAIL.lastIndex = at;
     IDENTIFIER_TAIL.exec(text);
@@ -290,8 +344,8 @@ function readCandidate(text: string, c: Candidate): Reading {
       rawStart -= 1;
     }
   } else {
-    if (/[\p{L}\p{N}_@#/\\]/u.test(prev)) return skip(end);
-    if (prev === '.' && /[\p{L}\p{N}]/u.test(prev2)) return skip(end);
+    if (!separatedBefore && /[\p{L}\p{N}_@#/\\]/u.test(prev)) return skip(end);
+    if (!separatedBefore && prev === '.' && /[\p{L}\p{N}]/u.test(prev2)) return skip(end);
     // `.5%`: a bare decimal point opens the number.
     if (prev === '.' && !/[.,]/.test(digits)) {
       leadingDot = true;
@@ -313,7 +367,7 @@ function readCandidate(text: string, c: Candidate): Reading {
 
   const after = text.slice(end, end + 40);
   if (/^\.\d/.test(after)) return skip(end);
-  if (/^[/:]\d/.test(after) || /^[_@]/.test(after)) return skip(end);
+  if (/^[/:]\d/.test(after) || (!separatedAfter && /^[_@]/.test(after))) return skip(end);
 
   const hasComma = digits.includes(',');
   const dot = digits.indexOf('.');
@@ -359,11 +413,12 @@ function readCandidate(text: string, c: Candidate): Reading {
     }
   }
   // A letter right after the digits that is no unit: an ordinal (`5th`) or an identifier (`80C`).
-  if (suffixLength === 0 && /^\p{L}/u.test(after)) return skip(end);
+  if (suffixLength === 0 && !separatedAfter && /^\p{L}/u.test(after)) return skip(end);
 
   const contextBefore = text.slice(Math.max(0, rawStart - 40), rawStart);
   if (!currency && NOT_A_FIGURE_AFTER_WORD.test(contextBefore)) return skip(end);
-  if (!currency && !hasComma && decimals === 0 && scale === 1) {
+  if (!currency && !hasComma && decimals === 0 && scale === 1 && !joined) {
+    // Not for digits joined across removed markup: the user sees them as a figure, not an id.
     if (intDigits.length >= 9) return skip(end);
     if (intDigits.length >= 2 && intDigits.startsWith('0')) return skip(end);
     const asYear = Number(intDigits);
@@ -429,16 +484,29 @@ function spreadRangeUnits(text: string, scanned: ScannedFigure[]): void {
   }
 }
 
+/** A figure as scanned, with what the check needs beyond the figure itself. */
+interface Scanned {
+  readonly figure: Figure;
+  /** Never grounded (a number in words, or figures that share their source characters). */
+  readonly opaque: boolean;
+  /** Something was removed inside the figure (markup, an invisible character): never exempt. */
+  readonly joined: boolean;
+}
+
 /**
  * Every figure in `text`, in order, with its unit, value in base units and shown precision
- * (see the module comment for what is and is not a figure). Total: never throws, returns []
- * for non-strings; linear in the text's length.
+ * (see the module comment for what is and is not a figure, and how the text is read first).
+ * `raw` and `index` point into `text` as given. Total: never throws, returns [] for
+ * non-strings; linear in the text's length.
  */
 export function extractFigures(original: string): Figure[] {
+  return scanFigures(original).map((s) => s.figure);
+}
+
+function scanFigures(original: string): Scanned[] {
   if (typeof original !== 'string' || original === '') return [];
-  // Scan a copy with every BMP decimal digit as ASCII (same length, so offsets hold), so that
-  // `₹४५,०००` or full-width `４５%` cannot slip past the check.
-  const text = asciiDigits(original);
+  const visible = visibleText(original);
+  const text = visible.text;
   const excluded = excludedSpans(text);
   const scanned: ScannedFigure[] = [];
   const re = new RegExp(NUMBER.source, 'g');
@@ -470,32 +538,392 @@ export function extractFigures(original: string): Figure[] {
     let consumedTo = start;
     for (const c of candidates) {
       if (c.start < consumedTo) continue; // an earlier part's identifier ran over this one
-      const reading = readCandidate(text, c);
+      const reading = readCandidate(text, c, visible.cut);
       if (reading.figure) scanned.push({ figure: reading.figure, scale: reading.scale, explicitUnit: reading.explicitUnit, suffixed: reading.suffixed });
       consumedTo = Math.max(c.start + c.digits.length, reading.resumeAt ?? 0);
     }
     re.lastIndex = Math.max(consumedTo, start + whole.length);
   }
   spreadRangeUnits(text, scanned);
-  return scanned.map((s) => (text === original ? s.figure : { ...s.figure, raw: original.slice(s.figure.index, s.figure.index + s.figure.raw.length) }));
+  const words = wordFigures(text, excluded, scanned);
+  const all = [...scanned.map((s) => ({ figure: s.figure, opaque: false })), ...words.map((figure) => ({ figure, opaque: true }))].sort((a, b) => a.figure.index - b.figure.index);
+
+  // Back to the original text. Two figures from one source character (an NFKC expansion) become one that is never grounded.
+  const out: Array<{ figure: Figure; opaque: boolean; joined: boolean }> = [];
+  for (const { figure, opaque } of all) {
+    const first = figure.index;
+    const last = figure.index + figure.raw.length - 1;
+    const from = visible.from[first] ?? 0;
+    const to = visible.to[last] ?? from;
+    let joined = false;
+    for (let k = first + 1; k <= last && !joined; k += 1) joined = visible.cut[k] === 1;
+    const previous = out[out.length - 1];
+    if (previous && from < previous.figure.index + previous.figure.raw.length) {
+      const start = previous.figure.index;
+      const end = Math.max(start + previous.figure.raw.length, to);
+      previous.figure = { ...previous.figure, raw: original.slice(start, end) };
+      previous.opaque = true;
+      continue;
+    }
+    out.push({ figure: { ...figure, raw: original.slice(from, to), index: from }, opaque, joined });
+  }
+  return out;
 }
 
-const NON_ASCII_DIGIT = /(?![0-9])\p{Nd}/gu;
+// ---------------------------------------------------------------------------------------------
+// The text as the user sees it
+
+/** Text derived from an original, each UTF-16 unit pointing back at the original span it came from. */
+interface Mapped {
+  readonly text: string;
+  /** Original offsets where the source of unit `i` starts and ends. */
+  readonly from: Int32Array;
+  readonly to: Int32Array;
+  /** `cut[i]` is 1 when something was removed right before unit `i` (length `text.length + 1`). */
+  readonly cut: Uint8Array;
+}
+
+/** `text` mapped onto itself. */
+function identity(text: string): Mapped {
+  const from = new Int32Array(text.length);
+  const to = new Int32Array(text.length);
+  for (let i = 0; i < text.length; i += 1) {
+    from[i] = i;
+    to[i] = i + 1;
+  }
+  return { text, from, to, cut: new Uint8Array(text.length + 1) };
+}
+
+class MappedBuilder {
+  private readonly parts: string[] = [];
+  private length = 0;
+  private from = new Int32Array(256);
+  private to = new Int32Array(256);
+  private cut = new Uint8Array(257);
+  private pendingCut = false;
+
+  private reserve(extra: number): void {
+    const need = this.length + extra + 1;
+    if (need <= this.from.length) return;
+    let size = this.from.length;
+    while (size < need) size *= 2;
+    const grow = <T extends Int32Array | Uint8Array>(old: T, make: (n: number) => T): T => {
+      const next = make(size + 1);
+      next.set(old);
+      return next;
+    };
+    this.from = grow(this.from, (n) => new Int32Array(n));
+    this.to = grow(this.to, (n) => new Int32Array(n));
+    this.cut = grow(this.cut, (n) => new Uint8Array(n));
+  }
+
+  /** Appends `piece`, which stands for the original span `[from, to)`; `cut` carries a removal from an earlier step. */
+  push(piece: string, from: number, to: number, cut = false): void {
+    if (piece === '') return;
+    this.reserve(piece.length);
+    this.from.fill(from, this.length, this.length + piece.length);
+    this.to.fill(to, this.length, this.length + piece.length);
+    this.cut[this.length] = cut || this.pendingCut ? 1 : 0;
+    this.pendingCut = false;
+    this.length += piece.length;
+    this.parts.push(piece);
+  }
+
+  /** Appends `source.text.slice(start, end)`, keeping its mapping (a run that needs no change). */
+  copy(source: Mapped, start: number, end: number): void {
+    if (end <= start) return;
+    this.reserve(end - start);
+    this.from.set(source.from.subarray(start, end), this.length);
+    this.to.set(source.to.subarray(start, end), this.length);
+    this.cut.set(source.cut.subarray(start, end), this.length);
+    if (this.pendingCut) this.cut[this.length] = 1;
+    this.pendingCut = false;
+    this.length += end - start;
+    this.parts.push(source.text.slice(start, end));
+  }
+
+  /** Records that something was removed here. */
+  drop(): void {
+    this.pendingCut = true;
+  }
+
+  build(endCut = false): Mapped {
+    const cut = this.cut.slice(0, this.length + 1);
+    cut[this.length] = this.pendingCut || endCut ? 1 : 0;
+    return { text: this.parts.join(''), from: this.from.slice(0, this.length), to: this.to.slice(0, this.length), cut };
+  }
+}
+
+const IGNORABLE_OR_FORMAT = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Cc}]$/u;
+/** Anything `scanCharacters` would change: controls (but tab and line feed), CR, line separators, format, ignorable and lone surrogate code units. */
+const NEEDS_CLEANING = /(?![\t\n])\p{Cc}|[\u2028\u2029\p{Default_Ignorable_Code_Point}\p{Cf}]|\p{Cs}/u;
+const MARK = /^\p{M}$/u;
+const LETTER = /^\p{L}$/u;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+/** A markdown link's target, hidden when rendered (one level of nested parentheses). */
+const LINK_TARGET = /\]\((?:[^()\n]|\([^()\n]{0,500}\)){0,2000}\)/g;
+/** Emphasis, code and escape characters, and strikethrough tildes: removed where they touch a digit. */
+const MARKUP_RUN = /[*_`\\[\]]+|~{2,}/g;
+/** Printable ASCII other than `&`, with tabs and line feeds: needs no change in step 2. */
+const PLAIN_RUN = /[\t\n\x20-\x25\x27-\x7e]+/y;
+
+/** What one character becomes in step 2: its NFKC forms, each classified. */
+type Form = readonly [out: string, kind: 'drop' | 'mark' | 'letter' | 'other'];
+const FORMS_CACHE = new Map<string, readonly Form[]>();
+const MAX_FORMS_CACHED = 4096;
+
+function formsOf(ch: string): readonly Form[] {
+  const cached = FORMS_CACHE.get(ch);
+  if (cached) return cached;
+  const forms: Form[] = [];
+  if (IGNORABLE_OR_FORMAT.test(ch)) forms.push(['', 'drop']);
+  else {
+    for (const form of ch.normalize('NFKC')) {
+      const cp = form.codePointAt(0) ?? 0;
+      if (IGNORABLE_OR_FORMAT.test(form)) forms.push(['', 'drop']);
+      else if (MARK.test(form)) forms.push([form, 'mark']);
+      else if (cp === 0x2044 || cp === 0x2215) forms.push(['/', 'other']);
+      else if (DECIMAL_DIGIT.test(form)) forms.push([String(digitValue(cp)), 'other']);
+      else forms.push([form, LETTER.test(form) ? 'letter' : 'other']);
+    }
+  }
+  if (FORMS_CACHE.size < MAX_FORMS_CACHED) FORMS_CACHE.set(ch, forms);
+  return forms;
+}
 
 /**
- * Decimal digits of other scripts (Devanagari `४`, full-width `４`, ...) as ASCII, keeping the
- * string's length: a digit's value is its distance from the start of its run of ten (Unicode
- * lays each script's 0-9 out consecutively). Digits outside the BMP (two UTF-16 units, e.g.
- * mathematical bold) are left as they are, so they are not read.
+ * The text the user is shown, for reading figures (see the module comment): characters
+ * cleaned as `safeAnswer` cleans them, entity references decoded, NFKC, ignorable characters
+ * and stray combining marks removed, digits of any script as ASCII, HTML and link targets
+ * removed, markup touching digits removed. Linear in the text's length.
  */
-function asciiDigits(text: string): string {
-  return text.replace(NON_ASCII_DIGIT, (d) => {
-    if (d.length !== 1) return d;
-    const cp = d.charCodeAt(0);
-    let zero = cp;
-    while (zero > 0 && cp - zero < 9 && /\p{Nd}/u.test(String.fromCharCode(zero - 1))) zero -= 1;
-    return String((cp - zero) % 10);
-  });
+function visibleText(original: string): Mapped {
+  // 1. Control characters, terminal escapes and format characters, as safeAnswer removes them.
+  let step1: Mapped;
+  if (!NEEDS_CLEANING.test(original)) step1 = identity(original);
+  else {
+    const cleaned = new MappedBuilder();
+    let lastTo = 0;
+    scanCharacters(original, true, (piece, from, to) => {
+      cleaned.push(piece, from, to, from > lastTo);
+      lastTo = to;
+    });
+    step1 = cleaned.build(lastTo < original.length);
+  }
+
+  // 2. Entity references decoded, then every character in NFKC form, ignorables dropped,
+  //    combining marks kept on letters only, slashes of fractions as `/`, digits as ASCII.
+  const chars = new MappedBuilder();
+  let afterLetter = false;
+  const emit = (decoded: string, from: number, to: number, cut: boolean): void => {
+    let carried = cut;
+    for (const ch of decoded) {
+      for (const [out, kind] of formsOf(ch)) {
+        if (kind === 'drop' || (kind === 'mark' && !afterLetter)) {
+          chars.drop();
+          continue;
+        }
+        if (kind !== 'mark') afterLetter = kind === 'letter';
+        chars.push(out, from, to, carried);
+        carried = false;
+      }
+    }
+  };
+  const entity = new RegExp(ENTITY_REFERENCE.source, 'y');
+  const plain = new RegExp(PLAIN_RUN.source, 'y');
+  const text1 = step1.text;
+  // Characters that stay as they are are copied in runs; the others go through `emit`.
+  let runStart = 0;
+  const flush = (at: number): void => {
+    chars.copy(step1, runStart, at);
+    runStart = at;
+  };
+  for (let i = 0; i < text1.length; ) {
+    plain.lastIndex = i;
+    if (plain.test(text1)) {
+      afterLetter = /[A-Za-z]/.test(text1[plain.lastIndex - 1] ?? '');
+      i = plain.lastIndex;
+      continue;
+    }
+    if (text1[i] === '&') {
+      entity.lastIndex = i;
+      const ref = entity.exec(text1)?.[0];
+      if (ref === undefined) {
+        afterLetter = false;
+        i += 1;
+        continue;
+      }
+      flush(i);
+      const decoded = entityText(ref);
+      const from = step1.from[i] ?? 0;
+      const to = step1.to[i + ref.length - 1] ?? from;
+      if (decoded === null) chars.drop();
+      else emit(decoded, from, to, step1.cut[i] === 1);
+      i += ref.length;
+      runStart = i;
+      continue;
+    }
+    const ch = String.fromCodePoint(text1.codePointAt(i) ?? 0xfffd);
+    const forms = formsOf(ch);
+    const only = forms.length === 1 ? forms[0] : undefined;
+    if (only && only[0] === ch && only[1] !== 'drop' && (only[1] !== 'mark' || afterLetter)) {
+      if (only[1] !== 'mark') afterLetter = only[1] === 'letter';
+      i += ch.length;
+      continue;
+    }
+    flush(i);
+    emit(ch, step1.from[i] ?? 0, step1.to[i + ch.length - 1] ?? 0, step1.cut[i] === 1);
+    i += ch.length;
+    runStart = i;
+  }
+  flush(text1.length);
+  const step2 = chars.build(step1.cut[text1.length] === 1);
+
+  // 3. HTML as safeAnswer removes it, and link targets.
+  const hidden = [...htmlSpans(step2.text)];
+  for (const m of step2.text.matchAll(LINK_TARGET)) hidden.push({ start: m.index, end: m.index + m[0].length });
+  hidden.sort((a, b) => a.start - b.start);
+  const step3 = without(step2, hidden);
+
+  // 4. Markup touching a digit.
+  const markup: Span[] = [];
+  for (const m of step3.text.matchAll(MARKUP_RUN)) {
+    const end = m.index + m[0].length;
+    if (/[0-9]/.test(step3.text[m.index - 1] ?? '') || /[0-9]/.test(step3.text[end] ?? '')) markup.push({ start: m.index, end });
+  }
+  return without(step3, markup);
+}
+
+/** `text` without the given spans (sorted by start; they may overlap), mapping kept. */
+function without(text: Mapped, spans: readonly Span[]): Mapped {
+  if (spans.length === 0) return text;
+  const out = new MappedBuilder();
+  let at = 0;
+  for (const span of spans) {
+    if (span.end <= at) continue;
+    if (span.start > at) out.copy(text, at, span.start);
+    out.drop();
+    at = Math.max(at, span.end);
+  }
+  out.copy(text, at, text.text.length);
+  return out.build(text.cut[text.text.length] === 1);
+}
+
+/**
+ * The value of a decimal digit of any script: its distance from the start of its run of
+ * digits (Unicode lays each script's 0-9 out consecutively; the mathematical digits are five
+ * runs of ten in a row, hence the remainder).
+ */
+function digitValue(cp: number): number {
+  let zero = cp;
+  while (cp - zero < 60 && zero > 0 && DECIMAL_DIGIT.test(String.fromCodePoint(zero - 1))) zero -= 1;
+  return (cp - zero) % 10;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers in words
+
+const ENGLISH_NUMBERS: Readonly<Record<string, number>> = {
+  zero: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  twenty: 20, thirty: 30, forty: 40, fourty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, half: 0.5,
+};
+const HINDI_NUMBERS: Readonly<Record<string, number>> = {
+  एक: 1, दो: 2, तीन: 3, चार: 4, पाँच: 5, पांच: 5, छह: 6, छः: 6, सात: 7, आठ: 8, नौ: 9, दस: 10, बीस: 20, पच्चीस: 25, तीस: 30,
+  चालीस: 40, पचास: 50, साठ: 60, सत्तर: 70, अस्सी: 80, नब्बे: 90, डेढ़: 1.5, ढाई: 2.5,
+};
+/** Scale words; those of a thousand or more make the figure an amount in rupees. */
+const SCALES: Readonly<Record<string, number>> = {
+  hundred: 100, thousand: 1e3, lakh: 1e5, lakhs: 1e5, lac: 1e5, lacs: 1e5, crore: 1e7, crores: 1e7, million: 1e6, billion: 1e9,
+  सौ: 100, हज़ार: 1e3, हजार: 1e3, लाख: 1e5, करोड़: 1e7, करोड: 1e7,
+};
+/** The words in the form the visible text has them (NFKC splits `ड़` into `ड` + nukta). */
+interface NumberWord {
+  readonly value: number;
+  readonly scale: boolean;
+}
+const NUMBER_WORDS: ReadonlyMap<string, NumberWord> = new Map(
+  [
+    ...Object.entries(ENGLISH_NUMBERS).map(([w, value]): [string, NumberWord] => [w, { value, scale: false }]),
+    ...Object.entries(HINDI_NUMBERS).map(([w, value]): [string, NumberWord] => [w.normalize('NFKC'), { value, scale: false }]),
+    ...Object.entries(SCALES).map(([w, value]): [string, NumberWord] => [w.normalize('NFKC'), { value, scale: true }]),
+  ].sort((a, b) => b[0].length - a[0].length),
+);
+const WORD_EDGE = '(?![\\p{L}\\p{M}\\p{N}])';
+const WORD_TOKEN = `(?:${[...NUMBER_WORDS.keys(), 'an', 'a'].join('|')})${WORD_EDGE}`;
+const WORD_PHRASE = new RegExp(`(?<![\\p{L}\\p{M}\\p{N}])${WORD_TOKEN}(?:(?:[ \\t\\u00a0]+and[ \\t\\u00a0]+|[ \\t\\u00a0]*-[ \\t\\u00a0]*|[ \\t\\u00a0]+)${WORD_TOKEN}){0,12}`, 'giu');
+const WORD_UNIT: ReadonlyArray<readonly [RegExp, FigureUnit]> = [
+  [/^[ \t\u00a0]?(?:%|percent(?:age)?(?:\s{1,3}points?)?|per\s?cent|pct|प्रतिशत)(?![\p{L}\p{M}\p{N}])/iu, 'percent'],
+  [/^[ \t\u00a0]?%/u, 'percent'],
+  [/^[ \t\u00a0]?(?:rupees?|rs\.?|inr|रुपये|रुपए|रुपया|रुपयों)(?![\p{L}\p{M}\p{N}])/iu, 'inr'],
+];
+
+/**
+ * Numbers written in words next to a money or percent unit, or after a currency marker
+ * (`fifty lakh rupees`, `twenty percent`, `one crore`, `₹ five thousand`), skipping those in
+ * excluded spans or overlapping a figure in digits. Never grounded (see `checkGrounding`).
+ */
+function wordFigures(text: string, excluded: readonly Span[], digits: readonly ScannedFigure[]): Figure[] {
+  const out: Figure[] = [];
+  // Spans already taken, by start; matches come in text order, so one pointer walks them.
+  const taken = [...excluded, ...digits.map((d) => ({ start: d.figure.index, end: d.figure.index + d.figure.raw.length }))].sort((a, b) => a.start - b.start);
+  const endsBefore: number[] = [];
+  let furthest = 0;
+  for (const t of taken) endsBefore.push((furthest = Math.max(furthest, t.end)));
+  let at = 0;
+  const overlaps = (start: number, end: number): boolean => {
+    while (at < taken.length && (endsBefore[at] ?? 0) <= start) at += 1;
+    for (let k = at; k < taken.length && (taken[k]?.start ?? Infinity) < end; k += 1) if ((taken[k]?.end ?? 0) > start) return true;
+    return false;
+  };
+  for (const m of text.matchAll(WORD_PHRASE)) {
+    const tokens = m[0].toLowerCase().split(/[\s\u00a0-]+/u).filter((t) => t !== '' && t !== 'and');
+    let total = 0;
+    let current = 0;
+    let hasNumber = false;
+    let money = false;
+    for (let i = 0; i < tokens.length; i += 1) {
+      const token = tokens[i] ?? '';
+      const word = NUMBER_WORDS.get(token.normalize('NFKC'));
+      if (token === 'a' || token === 'an') {
+        const next = NUMBER_WORDS.get(tokens[i + 1] ?? '');
+        if (next?.scale) {
+          current += 1;
+          hasNumber = true;
+        }
+      } else if (word && !word.scale) {
+        current += word.value;
+        hasNumber = true;
+      } else if (word && word.value === 100) current = (current || 1) * 100;
+      else if (word) {
+        total += (current || 1) * word.value;
+        current = 0;
+        money = true;
+      }
+    }
+    if (!hasNumber) continue;
+    const start = m.index;
+    const end = start + m[0].length;
+    let unit: FigureUnit | null = money ? 'inr' : null;
+    let rawEnd = end;
+    for (const [re, u] of WORD_UNIT) {
+      const after = re.exec(text.slice(end, end + 40));
+      if (after) {
+        unit = u;
+        rawEnd = end + after[0].length;
+        break;
+      }
+    }
+    let rawStart = start;
+    const currency = CURRENCY_BEFORE.exec(text.slice(Math.max(0, start - 12), start));
+    if (currency) {
+      rawStart = start - (Math.min(12, start) - currency.index);
+      unit ??= 'inr';
+    }
+    if (unit === null || overlaps(rawStart, rawEnd)) continue;
+    out.push({ raw: text.slice(rawStart, rawEnd), value: total + current, unit, index: rawStart, step: 1 });
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -622,7 +1050,7 @@ function toleranceNote(smallIntegerMax: number, exemptDurations: boolean): strin
     'Each figure must equal a computed value of a compatible unit after the rounding it shows ' +
     '(half its last digit either way; lakh/crore/k amounts to at least 2 significant figures; round figures after "about"/"around" to 2 significant figures). ' +
     '₹ matches rupee values, % matches percent values, years/months match years or months, bare numbers match any unit. ' +
-    `Signs are not compared; derived numbers (differences, sums) are not accepted unless supplied. ${exempt}`
+    `Signs are not compared; derived numbers (differences, sums) are not accepted unless supplied; amounts and percentages in words are never accepted. ${exempt}`
   );
 }
 
@@ -634,7 +1062,8 @@ function toleranceNote(smallIntegerMax: number, exemptDurations: boolean): strin
 export function checkGrounding(text: string, allowed: readonly GroundValue[], options: GroundingOptions = {}): GroundingResult {
   const smallIntegerMax = options.smallIntegerMax ?? SMALL_INTEGER_MAX;
   const exemptDurations = options.exemptSmallDurations === true;
-  const figures = extractFigures(text);
+  const scanned = scanFigures(text);
+  const figures = scanned.map((s) => s.figure);
   const inr: Indexed[] = [];
   const percent: Indexed[] = [];
   const years: Indexed[] = [];
@@ -658,10 +1087,14 @@ export function checkGrounding(text: string, allowed: readonly GroundValue[], op
 
   const grounded: GroundedFigure[] = [];
   const ungrounded: Figure[] = [];
-  for (const f of figures) {
+  for (const { figure: f, opaque, joined } of scanned) {
+    if (opaque) {
+      ungrounded.push(f);
+      continue;
+    }
     const magnitude = Math.abs(f.value);
     const exemptUnit = f.unit === 'plain' || (exemptDurations && (f.unit === 'years' || f.unit === 'months'));
-    if (exemptUnit && Number.isInteger(magnitude) && magnitude <= smallIntegerMax && !/[.,]/.test(f.raw)) {
+    if (exemptUnit && !joined && Number.isInteger(magnitude) && magnitude <= smallIntegerMax && !/[.,]/.test(f.raw)) {
       grounded.push({ ...f, match: null });
       continue;
     }

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatBody, ToolResult } from '../../contracts/ai.js';
-import { checkGrounding, groundValuesFrom, removeUngrounded } from '../../domain/ai/grounding.js';
+import { checkGrounding, groundValuesFrom, removeUngrounded, type GroundValue } from '../../domain/ai/grounding.js';
 import { maskSensitive, safeAnswer } from '../../domain/ai/untrusted.js';
 import { AppError, isAppError } from '../../domain/errors.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Conversation, ConversationRepo, StoredChatMessage } from '../../ports/conversations.js';
 import type { Llm, LlmMessage, LlmPart, LlmResponse } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
-import { assertBudget, recordUsage, type AiBudget } from './ai-budget.js';
-import { CHAT_TOOL_DECLARATIONS, runChatTool, type ChatToolDeps } from './chat-tools.js';
+import { reserveBudget, type AiBudget, type AiSpend } from './ai-budget.js';
+import { CHAT_TOOL_DECLARATIONS, newChatToolTurn, runChatTool, type ChatToolDeps } from './chat-tools.js';
 
 export interface ChatDeps {
   readonly llm: Llm;
@@ -60,6 +60,19 @@ export interface ChatAnswer {
   readonly usage: { readonly inputTokens: number; readonly outputTokens: number };
 }
 
+export interface ChatTurnOptions {
+  /** Aborted when the client has gone: the turn then makes no further model call and stores nothing. */
+  readonly signal?: AbortSignal;
+}
+
+/** The turn was abandoned because its client went away (`ChatTurnOptions.signal`); nothing was stored. */
+export class ChatAborted extends Error {
+  constructor() {
+    super('the chat turn was abandoned: the client went away');
+    this.name = 'ChatAborted';
+  }
+}
+
 const newId = (prefix: string) => `${prefix}${randomBytes(10).toString('hex')}`;
 
 /**
@@ -83,6 +96,45 @@ const DEGRADED = 'The assistant is unavailable right now, so I cannot answer thi
 const BLOCKED = 'I cannot help with that request. Ask me about your net worth, spending, investments, credit, EPF, loans or a what-if simulation.';
 const UNVERIFIED = 'I could not check the figures in that answer against your data, so I will not guess. Try asking about one thing at a time.';
 
+/** One tool call of the turn: its result, and for a simulation the values the model supplied as arguments. */
+interface ToolRun {
+  readonly result: ToolResult;
+  readonly supplied: readonly GroundValue[];
+}
+
+/**
+ * The values the model put into a simulation: its scenario arguments, and the assumptions the
+ * result marks as coming from the request (paise read as rupees, units from the keys).
+ */
+function suppliedByModel(args: unknown, result: ToolResult): GroundValue[] {
+  const echoed = result.ok ? (result.items ?? []).filter((i) => i['source'] === 'request').map(({ source: _s, assumption: _a, ...value }) => value) : [];
+  return [...groundValuesFrom(args), ...groundValuesFrom(echoed)];
+}
+
+/** Two values that a figure could both match: same number, rupees only with rupees, years as months. */
+function sameFigure(a: GroundValue, b: GroundValue): boolean {
+  const forms = (v: GroundValue): GroundValue[] => (v.unit === 'years' ? [v, { ...v, unit: 'months', value: v.value * 12 }] : v.unit === 'months' ? [v, { ...v, unit: 'years', value: v.value / 12 }] : [v]);
+  return forms(a).some((x) =>
+    forms(b).some((y) => Math.abs(x.value - y.value) <= 1e-9 * Math.max(1, Math.abs(x.value)) && (x.unit === 'inr') === (y.unit === 'inr') && (x.unit === y.unit || x.unit === 'plain' || y.unit === 'plain')),
+  );
+}
+
+/**
+ * What the answer may quote: every value of this turn's tool results, except that a simulation
+ * result proves nothing about values the model passed into it. A simulation echoes its
+ * arguments (as `source: 'request'` assumptions, and in figures such as a lump sum's invested
+ * amount), so without this a model could launder any number ("your net worth is ₹77,77,777")
+ * through a simulation it ran on that number. Such a value stays a source only when the user
+ * wrote it in this turn's question (then it is theirs, as in a narrated simulation).
+ */
+function answerGrounds(runs: readonly ToolRun[], question: string): GroundValue[] {
+  const denied = runs.flatMap((r) => r.supplied).filter((v) => !checkGrounding(question, [v]).grounded.some((g) => g.match !== null));
+  return runs.flatMap((r) => {
+    const values = groundValuesFrom([r.result]);
+    return r.result.tool === 'run_simulation' && denied.length ? values.filter((v) => !denied.some((d) => sameFigure(v, d))) : values;
+  });
+}
+
 /** The `YYYY-MM-DD` day of an ISO instant, in India (a date the grounding check never reads as a figure). */
 const indiaDay = (iso: string): string => new Date(Date.parse(iso) + 330 * 60_000).toISOString().slice(0, 10);
 
@@ -104,18 +156,37 @@ function dataFooter(results: readonly ToolResult[], now: Date, provider: ChatAns
 
 /**
  * One chat turn: the user's question (masked of identifiers), the conversation so far, and
- * up to four rounds of read-only tool calls run for the session's user; then a check outside
- * the model that every figure in the answer appears in this turn's tool results (one retry,
- * then the sentences that fail are dropped), links and images removed, and a footer saying
- * how old the data is and where it came from. The question and the verified answer are stored
- * together. A model outage gives a clear fallback answer (`degraded: true`), never a 500.
+ * up to four rounds of read-only tool calls run for the session's user (at most two
+ * simulations); then a check outside the model that every figure in the answer appears in
+ * this turn's tool results (`answerGrounds`: not values the model itself passed to a
+ * simulation), with one retry, then the sentences that fail are dropped; links and images
+ * removed, and a footer saying how old the data is and where it came from. The question and
+ * the verified answer are stored together. A model outage gives a clear fallback answer
+ * (`degraded: true`), never a 500.
+ *
+ * Admission reserves `RESERVED_TOKENS.chat` of today's budget atomically (see `reserveBudget`);
+ * every model call is recorded, a failed one with the tokens it still used, and the rest of
+ * the reservation is released at the end. The forced answer after the last tool round and the
+ * grounding retry declare the tools with `toolChoice: 'none'`.
  *
  * `emit` receives progress (tool calls as they run) and then the verified answer in pieces.
  * @throws AppError `AI.BUDGET_EXHAUSTED` before any work when today's tokens are used up;
- *   `NOT_FOUND` for a conversation id that is not the user's.
+ *   `NOT_FOUND` for a conversation id that is not the user's; `ChatAborted` once
+ *   `options.signal` is aborted (no further model call, nothing stored).
  */
-export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit: (e: ChatEvent) => void = () => undefined): Promise<ChatAnswer> {
-  await assertBudget(deps.budget, uid);
+export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit: (e: ChatEvent) => void = () => undefined, options: ChatTurnOptions = {}): Promise<ChatAnswer> {
+  const spend = await reserveBudget(deps.budget, uid, 'chat');
+  try {
+    return await runTurn(deps, uid, body, emit, options.signal, spend);
+  } finally {
+    await spend.end();
+  }
+}
+
+async function runTurn(deps: ChatDeps, uid: string, body: ChatBody, emit: (e: ChatEvent) => void, signal: AbortSignal | undefined, spend: AiSpend): Promise<ChatAnswer> {
+  const stopIfAborted = (): void => {
+    if (signal?.aborted) throw new ChatAborted();
+  };
   const started = deps.clock.now();
   const existing = body.conversationId ? await deps.conversations.get(uid, body.conversationId) : null;
   if (body.conversationId && !existing) throw new AppError('NOT_FOUND', 'No conversation with this id');
@@ -127,7 +198,8 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
   // history is masked again on replay, for messages stored before masking was applied.
   const question = maskSensitive(body.message);
   const messages: LlmMessage[] = [...history.map((m): LlmMessage => ({ role: m.role === 'user' ? 'user' : 'model', parts: [{ text: maskSensitive(m.text) }] })), { role: 'user', parts: [{ text: question }] }];
-  const results: ToolResult[] = [];
+  const runs: ToolRun[] = [];
+  const toolTurn = newChatToolTurn();
   const usage = { inputTokens: 0, outputTokens: 0 };
   let rounds = 0;
   let model = deps.llm.model;
@@ -135,12 +207,24 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
   let final: LlmResponse | null = null;
   let fallback: string | null = null;
 
-  const call = async (tools: boolean): Promise<LlmResponse> => {
-    const r = await deps.llm.generate({ system: CHAT_SYSTEM_PROMPT, messages, ...(tools ? { tools: CHAT_TOOL_DECLARATIONS } : {}), temperature: 0.2, maxOutputTokens: 1024 });
+  // `mayCallTools` false: the tools stay declared (the history holds function calls) but the model must answer.
+  const call = async (mayCallTools: boolean): Promise<LlmResponse> => {
+    stopIfAborted();
+    let r: LlmResponse;
+    try {
+      r = await deps.llm.generate({ system: CHAT_SYSTEM_PROMPT, messages, tools: CHAT_TOOL_DECLARATIONS, ...(mayCallTools ? {} : { toolChoice: 'none' as const }), temperature: 0.2, maxOutputTokens: 1024 });
+    } catch (e) {
+      const spent = await spend.recordFailure(e, deps.llm);
+      if (spent) {
+        usage.inputTokens += spent.inputTokens;
+        usage.outputTokens += spent.outputTokens;
+      }
+      throw e;
+    }
     usage.inputTokens += r.usage.inputTokens;
     usage.outputTokens += r.usage.outputTokens;
     model = r.model;
-    await recordUsage(deps.budget, uid, 'chat', r);
+    await spend.record(r);
     return r;
   };
 
@@ -155,8 +239,10 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
       const calls = r.functionCalls.slice(0, MAX_CALLS_PER_ROUND);
       const responses: LlmPart[] = [];
       for (const c of calls) {
-        const result = await runChatTool(deps.tools, uid, c.name, c.args);
-        results.push(result);
+        stopIfAborted();
+        const result = await runChatTool(deps.tools, uid, c.name, c.args, toolTurn);
+        runs.push({ result, supplied: result.tool === 'run_simulation' ? suppliedByModel(c.args, result) : [] });
+        // `result.tool` is a tool name of ours, or `unknown`: the model's text never travels on.
         emit({ type: 'tool', name: result.tool, ok: result.ok });
         responses.push({ functionResponse: { ...(c.id ? { id: c.id } : {}), name: c.name.slice(0, 64), response: { result } } });
       }
@@ -165,7 +251,7 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
 
     // The check reads the text the user will see: markup removed first, so digits split by
     // tags or invisible characters (`<b>4</b>2%`) cannot pass as small numbers and then join.
-    const allowed = groundValuesFrom(results);
+    const allowed = answerGrounds(runs, question);
     let text = shownText(final.text);
     let check = checkGrounding(text, allowed);
     if (check.ungrounded.length) {
@@ -189,6 +275,8 @@ export async function chatTurn(deps: ChatDeps, uid: string, body: ChatBody, emit
   }
 
   async function finish(text: string, figures: number, ungrounded: number, degraded = false): Promise<ChatAnswer> {
+    stopIfAborted();
+    const results = runs.map((r) => r.result);
     const now = deps.clock.now();
     const provider = degraded ? 'none' : deps.llm.provider;
     const { footer, asOf, ageSeconds } = fallback ? { footer: '', asOf: null, ageSeconds: null } : dataFooter(results, now, provider);

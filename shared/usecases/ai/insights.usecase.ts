@@ -12,17 +12,15 @@ import type { InsightJob, InsightRepo, StoredInsight } from '../../ports/insight
 import type { Llm, LlmSchema } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
 import { grantedTools } from '../consents.usecase.js';
-import { assertBudget, recordUsage, type AiBudget } from './ai-budget.js';
+import { reserveBudget, type AiBudget, type AiSpend } from './ai-budget.js';
 
 export interface InsightsDeps {
   readonly llm: Llm;
   readonly store: Pick<FinancialStore, 'view'>;
   /**
    * Checked at generation time: only facts whose every source is under an active consent go
-   * to the model. Optional only so that older wiring still compiles; every production caller
-   * must pass it (an expired consent leaves data in place until it is swept).
+   * to the model (an expired consent leaves data in place until it is swept).
    */
-  /** Facts are sent to the model only from data under an active consent at that moment. */
   readonly consents: Pick<ConsentRepo, 'list'>;
   readonly insights: InsightRepo;
   readonly budget: AiBudget;
@@ -78,11 +76,29 @@ export interface InsightsOutcome {
 }
 
 /**
+ * Why a job failed, in our words: job documents are shown to the user and read by operators,
+ * so they never carry model text (a parser's message quotes the text it choked on).
+ */
+export const INSIGHT_JOB_ERRORS = {
+  budget: "today's AI allowance is used up",
+  blocked: 'the model declined to answer (safety filters)',
+  invalidJson: 'the model returned invalid JSON',
+  wrongShape: 'the model answer did not match the insights schema',
+  misconfigured: 'the model is not available with the current configuration',
+  retrying: 'the model is unavailable; retrying later',
+} as const;
+
+/**
  * Generates insights for one user from the facts of their analytics view: asks the model for
  * structured insights, validates them (zod), keeps only those whose every figure traces to the
- * facts they cite, and stores them idempotently (the id is a hash of the substance, so a rerun
- * with the same data stores nothing new). Records the job's outcome.
- * @throws retryable AppError (`AI.UNAVAILABLE`, dependencies) so the event is redelivered.
+ * facts they cite, and stores them idempotently: the id is a hash of the category and the cited
+ * facts with their values (not the wording), so a rerun on the same data, reworded or not,
+ * stores nothing new and never brings back an insight the user dismissed. Records the job's
+ * outcome (errors as `INSIGHT_JOB_ERRORS`) and the tokens of every call, failed ones included.
+ * A model that is misconfigured (a non-retryable `AI.UNAVAILABLE`: credentials, model or
+ * location) fails the job at once.
+ * @throws retryable AppError (`DEPENDENCY.UNAVAILABLE` for a transient model outage, other
+ *   dependencies) so the event is redelivered.
  */
 export async function generateInsights(deps: InsightsDeps, uid: string, job: Pick<InsightJob, 'jobId' | 'reason' | 'requestedAt'>): Promise<InsightsOutcome> {
   const base: InsightJob = { ...job, status: 'running' };
@@ -94,41 +110,53 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
   };
   const [overview, analytics] = await Promise.all([deps.store.view(uid, 'overview'), deps.store.view(uid, 'analytics')]);
   if (!analytics || !analytics['asOf']) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no synced data yet' });
-  let facts = buildFacts({ overview, analytics } as Parameters<typeof buildFacts>[0]);
+  const built = buildFacts({ overview, analytics } as Parameters<typeof buildFacts>[0]);
+  if (!built.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no facts to write about' });
   const granted: readonly string[] = grantedTools(await deps.consents.list(uid), deps.clock.now());
-  facts = facts.filter((f) => f.source.split(',').every((tool) => granted.includes(tool)));
+  const facts = built.filter((f) => f.source.split(',').every((tool) => granted.includes(tool)));
   if (!facts.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no active consent covers the data' });
-  if (!facts.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no facts to write about' });
+  let spend: AiSpend;
   try {
-    await assertBudget(deps.budget, uid);
+    spend = await reserveBudget(deps.budget, uid, 'insights');
   } catch (e) {
-    if (isAppError(e) && e.code === 'AI.BUDGET_EXHAUSTED') return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: "today's AI allowance is used up" }, 'failed');
+    if (isAppError(e) && e.code === 'AI.BUDGET_EXHAUSTED') return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: INSIGHT_JOB_ERRORS.budget }, 'failed');
     throw e;
   }
-
   let response;
   try {
     response = await deps.llm.generate({ system: INSIGHTS_SYSTEM_PROMPT, messages: [{ role: 'user', parts: [{ text: factsPrompt(facts) }] }], responseSchema: INSIGHTS_RESPONSE_SCHEMA, temperature: 0.3, maxOutputTokens: 2048 });
+    await spend.record(response);
   } catch (e) {
-    if (isAppError(e) && (e.code === 'AI.BLOCKED' || e.code === 'AI.BAD_OUTPUT')) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: e.message.slice(0, 200) }, 'failed');
+    await spend.recordFailure(e, deps.llm);
+    const failed = (reason: string) => end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason }, 'failed');
+    if (isAppError(e) && e.code === 'AI.BLOCKED') return failed(INSIGHT_JOB_ERRORS.blocked);
+    if (isAppError(e) && e.code === 'AI.BAD_OUTPUT') return failed(INSIGHT_JOB_ERRORS.invalidJson);
     if (isAppError(e) && e.code === 'AI.UNAVAILABLE') {
+      // Credentials, model or location: a redelivery would fail the same way, forever.
+      if (!e.retryable) {
+        deps.log.error('insights: the model is misconfigured', { jobId: job.jobId, errorCode: e.code });
+        return failed(INSIGHT_JOB_ERRORS.misconfigured);
+      }
       // Redelivery retries it: the job waits for that, saying why (not "running" forever).
-      await deps.insights.saveJob(uid, { ...base, status: 'queued', error: 'the model is unavailable; retrying later' });
+      await deps.insights.saveJob(uid, { ...base, status: 'queued', error: INSIGHT_JOB_ERRORS.retrying });
       throw new AppError('DEPENDENCY.UNAVAILABLE', 'the model is unavailable', { retryable: true, cause: e });
     }
     throw e;
+  } finally {
+    await spend.end();
   }
-  await recordUsage(deps.budget, uid, 'insights', response);
   // The envelope must hold; each insight is then validated on its own, so one malformed
-  // insight is dropped (and counted) rather than failing the whole generation.
-  let items: unknown[];
+  // insight is dropped (and counted) rather than failing the whole generation. The parser's
+  // and the schema's messages quote the model's text: only our phrases reach the job.
+  let parsed: unknown;
   try {
-    const json = ModelInsightsEnvelope.safeParse(JSON.parse(response.text));
-    if (!json.success) throw new Error(json.error.issues[0]?.message ?? 'invalid');
-    items = json.data.insights;
-  } catch (e) {
-    return end({ stored: 0, generated: 0, dropped: 0, provider: response.provider, reason: `the model's insights were not valid: ${(e instanceof Error ? e.message : String(e)).slice(0, 120)}` }, 'failed');
+    parsed = JSON.parse(response.text);
+  } catch {
+    return end({ stored: 0, generated: 0, dropped: 0, provider: response.provider, reason: INSIGHT_JOB_ERRORS.invalidJson }, 'failed');
   }
+  const envelope = ModelInsightsEnvelope.safeParse(parsed);
+  if (!envelope.success) return end({ stored: 0, generated: 0, dropped: 0, provider: response.provider, reason: INSIGHT_JOB_ERRORS.wrongShape }, 'failed');
+  const items: unknown[] = envelope.data.insights;
 
   const byId = new Map(facts.map((f) => [f.id, f]));
   const now = deps.clock.now();
@@ -149,7 +177,8 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
     if (!title.text || !description.text) continue;
     const check = checkGrounding(`${title.text}\n${description.text}`, groundValuesFrom(sources));
     if (check.ungrounded.length) continue;
-    const substance = JSON.stringify([insight.category, title.text.toLowerCase(), sources.map((f) => [f.id, f.value])]);
+    // What the insight rests on, not how it is worded: a reworded insight on the same facts is the same insight.
+    const substance = JSON.stringify([insight.category, [...new Map(sources.map((f) => [f.id, f.value])).entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
     kept.push({
       id: `i${sha256Hex(substance).slice(0, 24)}`,
       title: title.text,

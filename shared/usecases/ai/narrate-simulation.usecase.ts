@@ -5,7 +5,7 @@ import { isAppError } from '../../domain/errors.js';
 import type { SimulateRequest, SimulationResult } from '../../domain/analytics/simulate.js';
 import type { Llm, LlmMessage } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
-import { assertBudget, recordUsage, type AiBudget } from './ai-budget.js';
+import { reserveBudget, type AiBudget, type AiSpend } from './ai-budget.js';
 import { assumptionItems, CHAT_TOOL_DECLARATIONS, figuresOf } from './chat-tools.js';
 
 export interface NarrateDeps {
@@ -40,16 +40,28 @@ export function simulationToolResult(result: SimulationResult, asOf: string | nu
 /**
  * The optional narrative of `POST /api/simulate`: the engine's numbers, explained by the model
  * and never changed by it. The result is handed over as a tool result; the narrative's every
- * figure must appear in it (one retry, then the failing sentences are dropped). Any model
- * failure, or an exhausted budget, gives no narrative with a reason: the numbers stand alone.
+ * figure must appear in it (one retry, then the failing sentences are dropped). The request's
+ * own values count as sources here: they are the user's, not the model's. The model is asked
+ * for text only (`toolChoice: 'none'`; the simulation call in the history is ours). Every call
+ * is recorded, a failed one with the tokens it used. Any model failure, or an exhausted
+ * budget, gives no narrative with a reason: the numbers stand alone.
  */
 export async function narrateSimulation(deps: NarrateDeps, uid: string, request: SimulateRequest, result: SimulationResult, asOf: string | null): Promise<Narrative> {
+  let spend: AiSpend;
   try {
-    await assertBudget(deps.budget, uid);
+    spend = await reserveBudget(deps.budget, uid, 'narration');
   } catch (e) {
     if (isAppError(e)) return { text: null, reason: e.message };
     throw e;
   }
+  try {
+    return await narrate(deps, spend, request, result, asOf);
+  } finally {
+    await spend.end();
+  }
+}
+
+async function narrate(deps: NarrateDeps, spend: AiSpend, request: SimulateRequest, result: SimulationResult, asOf: string | null): Promise<Narrative> {
   const tool = simulationToolResult(result, asOf);
   const { narrate: _narrate, ...scenario } = request as SimulateRequest & { narrate?: boolean };
   const messages: LlmMessage[] = [
@@ -59,17 +71,25 @@ export async function narrateSimulation(deps: NarrateDeps, uid: string, request:
   ];
   const tools = CHAT_TOOL_DECLARATIONS.filter((d) => d.name === 'run_simulation');
   const allowed = groundValuesFrom([tool]);
+  const generate = async (temperature: number) => {
+    try {
+      const r = await deps.llm.generate({ system: SYSTEM, messages, tools, toolChoice: 'none', temperature, maxOutputTokens: 512 });
+      await spend.record(r);
+      return r;
+    } catch (e) {
+      await spend.recordFailure(e, deps.llm);
+      throw e;
+    }
+  };
   try {
-    let r = await deps.llm.generate({ system: SYSTEM, messages, tools, temperature: 0.2, maxOutputTokens: 512 });
-    await recordUsage(deps.budget, uid, 'narration', r);
+    let r = await generate(0.2);
     let text = safeAnswer(r.text).text.trim();
     let check = checkGrounding(text, allowed);
     let retried = false;
     if (check.ungrounded.length) {
       retried = true;
       messages.push({ role: 'model', parts: [{ text }] }, { role: 'user', parts: [{ text: `These figures are not in the results: ${check.ungrounded.map((f) => f.raw).join(', ')}. Explain again quoting only figures exactly as the results give them.` }] });
-      r = await deps.llm.generate({ system: SYSTEM, messages, temperature: 0, maxOutputTokens: 512 });
-      await recordUsage(deps.budget, uid, 'narration', r);
+      r = await generate(0);
       text = safeAnswer(r.text).text.trim();
       check = checkGrounding(text, allowed);
       if (check.ungrounded.length) text = removeUngrounded(text, check).trim();
