@@ -12,7 +12,10 @@ export const insightsGenerate = (getDeps: GetDeps) =>
     {
       name: 'insightsGenerate',
       schema: InsightsRequestedV1,
-      businessKey: (p) => (p.uid ? `${p.uid}:${p.jobId ?? p.reason}` : `all:${p.reason}`),
+      // The scheduler's uid-less fan-out is deduped by its CloudEvent id only: a weekly key kept for
+      // the 7-day retention would swallow the next week's run. Its per-user events carry
+      // `uid:<reason>-<IST day>` keys, so a repeated fan-out has no second effect.
+      businessKey: (p) => (p.uid ? `${p.uid}:${p.jobId ?? p.reason}` : undefined),
       handle: async (payload, ctx) => {
         const deps = getDeps();
         await handleInsightsRequested(

@@ -13,7 +13,8 @@ export const netWorthRollup = (getDeps: GetDeps) =>
     {
       name: 'netWorthRollup',
       schema: NetWorthRollupV1,
-      businessKey: (p) => (p.uid ? `${p.uid}:${p.runId ?? p.month ?? 'all'}` : `all:${p.month ?? 'previous'}`),
+      // The uid-less fan-out is deduped by its CloudEvent id only; its per-user `{uid, month}` events carry keys.
+      businessKey: (p) => (p.uid ? `${p.uid}:${p.runId ?? p.month ?? 'all'}` : p.month ? `all:${p.month}` : undefined),
       handle: async (payload, ctx) => {
         const deps = getDeps();
         await rollUpNetWorth({ store: await deps.financial(), users: await deps.users(), bus: await deps.eventBus(), clock: deps.clock, log: ctx.log }, payload);

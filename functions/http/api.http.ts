@@ -43,6 +43,8 @@ export function api(getDeps: GetDeps): (req: Request, res: Response) => Promise<
         const body = jsonBody(req, GrantConsentBody);
         res.status(201).json(await grantConsent(await consentDeps(), ctx.user.uid, body, ctx.requestId));
       }),
+      // Revoking erases data, insights and conversations; it stays in the default budget on
+      // purpose, so a user can always withdraw consent (a strict budget shared with syncs could block it).
       'DELETE /api/consents/:id': withUser(getDeps, async (_req, res, ctx) => {
         const deps = getDeps();
         const store = await deps.financial();

@@ -26,7 +26,8 @@ export interface EventFunctionSpec<S extends z.ZodType> {
   readonly name: string;
   readonly schema: S;
   /** A key naming the effect itself, so a publisher retry (a new event id) is also deduped. */
-  readonly businessKey?: (payload: z.infer<S>) => string;
+  /** `undefined` for a payload whose effect is deduped downstream (e.g. a fan-out whose per-user events carry their own keys). */
+  readonly businessKey?: (payload: z.infer<S>) => string | undefined;
   /** How long an unfinished claim blocks other deliveries; above the function timeout. */
   readonly leaseMs?: number;
   /** How long a done key is remembered. */
@@ -49,6 +50,11 @@ export class RetryLater extends Error {
 
 const DEFAULT_LEASE_MS = 10 * 60_000;
 const DEFAULT_RETAIN_MS = 7 * 24 * 3_600_000;
+
+function businessKeys<S extends z.ZodType>(spec: EventFunctionSpec<S>, payload: z.infer<S>): string[] {
+  const key = spec.businessKey?.(payload);
+  return key === undefined ? [] : [`${spec.name}:${key}`];
+}
 
 const errorFields = (e: unknown): Record<string, unknown> =>
   isAppError(e)
@@ -94,7 +100,7 @@ export function eventFunction<S extends z.ZodType>(
     }
 
     const claim: ClaimRequest = {
-      keys: [`event:${spec.name}:${decoded.id}`, ...(spec.businessKey ? [`${spec.name}:${spec.businessKey(decoded.payload)}`] : [])],
+      keys: [`event:${spec.name}:${decoded.id}`, ...businessKeys(spec, decoded.payload)],
       owner: decoded.id,
       leaseMs: spec.leaseMs ?? DEFAULT_LEASE_MS,
       retainMs: spec.retainMs ?? DEFAULT_RETAIN_MS,

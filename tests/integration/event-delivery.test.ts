@@ -112,6 +112,16 @@ describe('Pub/Sub push to event functions (emulators)', () => {
     expect(october).toMatchObject({ closePaise: 100_000, changePaise: null });
   });
 
+  it('runs every weekly insights fan-out, even one a week after the last (scheduler runs are not deduped by a weekly key)', async () => {
+    const fannedOut = () => logs.lines().filter((l) => l.message === 'insights fanned out' && l.function === 'insightsGenerate').length;
+    const before = fannedOut();
+    // Two scheduler runs (two messages, as Cloud Scheduler publishes one each Monday).
+    await bus.publish(Topics.insightsRequested, { reason: 'weekly' });
+    await eventually(async () => (fannedOut() >= before + 1 ? true : undefined), 30_000, 'the first fan-out');
+    await bus.publish(Topics.insightsRequested, { reason: 'weekly' });
+    await eventually(async () => (fannedOut() >= before + 2 ? true : undefined), 30_000, 'the second fan-out');
+  });
+
   it('has exactly one effect when the same event is delivered 5 times concurrently', async () => {
     const payload = aSyncRequest({ uid: 'user-conc01', runId: 'run-conc01' });
     const statuses = await Promise.all(Array.from({ length: 5 }, () => deliver(payload, 'm-conc-1')));

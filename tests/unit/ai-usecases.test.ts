@@ -230,6 +230,22 @@ describe('consent per source: a tool returns only what consented sources back (r
     expect(result.figures).toMatchObject({ emiToIncomePercent: null, emiToIncomeStatus: null });
     expect(result.figures['totalOutstandingRupees']).toEqual(expect.any(Number));
   });
+
+  it('get_debt_plan for a user whose EMIs were seen in the bank data: without transactions, a reduced result, not a refusal', async () => {
+    const world = await personaWorld('9000000012');
+    const consents = await consentsOf(world.uid, [{ scopes: ['credit_report', 'net_worth'] }]);
+    const result = okResult(await run(world, consents, 'get_debt_plan'));
+    // The loans stay (credit report); the bank-observed EMIs and the plans built on them go.
+    expect(result.figures['totalOutstandingRupees']).toEqual(expect.any(Number));
+    expect(result.figures).toMatchObject({ totalEmiRupees: null, emiToIncomePercent: null });
+    expect(result.figures['avalancheMonths']).toBeUndefined();
+    expect(result.sources).not.toContain('fetch_bank_transactions');
+    expect(result.note).toMatch(/EMIs seen in the bank data/);
+    // With every consent, they come back.
+    const all = await consentsOf(world.uid, [{ scopes: [...CONSENT_SCOPES] }]);
+    const full = okResult(await run(world, all, 'get_debt_plan'));
+    expect(full.figures['totalEmiRupees']).toEqual(expect.any(Number));
+  });
 });
 
 describe('identifiers and third-party text in tool items (review #5)', () => {

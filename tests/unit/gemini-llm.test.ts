@@ -407,10 +407,9 @@ describe('GeminiLlm against the fake Gemini REST API (real SDK over loopback)', 
 
   it('times out an attempt that answers too late, without retrying it', async () => {
     const { fake, llm, sleeps } = await setup([{ delayMs: 3_000, text: 'late' }], { timeoutMs: 300 });
-    const started = Date.now();
+    // The fake answers after 3 s; the error names the 300 ms deadline (no wall-clock assertion).
     const error = await failureOf(() => llm.generate(aRequest()));
     expect(error).toMatchObject({ code: 'AI.UNAVAILABLE', retryable: true, message: 'Gemini did not answer within 300 ms' });
-    expect(Date.now() - started).toBeLessThan(2_500);
     expect(fake.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });

@@ -412,33 +412,46 @@ const TOOLS: Record<ChatToolName, Runner> = {
     const v = await analyticsOf(deps, uid);
     const d = v?.debt;
     if (!v || !d) return noData('get_debt_plan', 'debt');
-    // The liabilities, their EMIs and the plans rest on every source of the section; the
-    // EMI-to-income ratio also on the income, which comes from bank transactions.
-    if (!allGranted(d.sources, granted)) return consentRequired('get_debt_plan');
-    const income = granted.includes('fetch_bank_transactions');
+    // The liabilities rest on the credit report (or net worth); EMIs seen in the bank data, the
+    // plans built on them and the EMI-to-income ratio (income is bank data) also on transactions.
+    const BANK = 'fetch_bank_transactions';
+    if (!allGranted(d.sources.filter((t) => t !== BANK), granted)) return consentRequired('get_debt_plan');
+    const bank = granted.includes(BANK);
+    const hideBankEmis = !bank && d.liabilities.some((l) => l.paymentBasis === 'bank-observed');
     const plan = (p: NonNullable<typeof d.payoff>['avalanche']) => ({ status: p.status, months: p.months, totalInterestRupees: rupees(p.totalInterestPaise) });
     const figures: Record<string, FigureValue> = {
       totalOutstandingRupees: rupees(d.totalOutstandingPaise),
-      totalEmiRupees: rupees(d.totalEmiPaise),
+      totalEmiRupees: hideBankEmis ? null : rupees(d.totalEmiPaise),
       openLoans: d.openLoanCount,
       openCards: d.openCardCount,
-      emiToIncomePercent: income ? (d.emiToIncome?.percent ?? null) : null,
-      emiToIncomeStatus: income ? (d.emiToIncome?.status ?? null) : null,
+      emiToIncomePercent: bank ? (d.emiToIncome?.percent ?? null) : null,
+      emiToIncomeStatus: bank ? (d.emiToIncome?.status ?? null) : null,
     };
-    if (d.payoff) {
+    if (d.payoff && !hideBankEmis) {
       Object.assign(figures, figuresOf(plan(d.payoff.avalanche), 'avalanche'), figuresOf(plan(d.payoff.snowball), 'snowball'), {
         budgetRupees: rupees(d.payoff.budgetPaise),
         interestSavedByAvalancheRupees: rupees(d.payoff.interestSavedByAvalanchePaise),
         monthsSavedByAvalanche: d.payoff.monthsSavedByAvalanche,
       });
     }
+    const notes = [
+      ...(!bank && d.emiToIncome ? ['The EMI-to-income ratio is left out: the income comes from bank transactions, which the user has not consented to share.'] : []),
+      ...(hideBankEmis ? ['EMIs seen in the bank data, and the payoff plans built on them, are left out: the user has not consented to share bank transactions.'] : []),
+    ];
     return ok(
       'get_debt_plan',
       v,
-      d.sources,
+      bank ? d.sources : d.sources.filter((t) => t !== BANK),
       figures,
-      d.liabilities.map((l) => ({ lender: untrustedText(l.lender, 40), type: l.type, outstandingRupees: rupees(l.outstandingPaise), ratePercent: l.ratePercent, rateAssumed: l.rateAssumed, monthlyPaymentRupees: rupees(l.monthlyPaymentPaise) })),
-      income || !d.emiToIncome ? undefined : 'The EMI-to-income ratio is left out: the income comes from bank transactions, which the user has not consented to share.',
+      d.liabilities.map((l) => ({
+        lender: untrustedText(l.lender, 40),
+        type: l.type,
+        outstandingRupees: rupees(l.outstandingPaise),
+        ratePercent: l.ratePercent,
+        rateAssumed: l.rateAssumed,
+        monthlyPaymentRupees: hideBankEmis && l.paymentBasis === 'bank-observed' ? null : rupees(l.monthlyPaymentPaise),
+      })),
+      notes.length ? notes.join(' ') : undefined,
     );
   },
   async get_net_worth_history(deps, uid, args, now) {
