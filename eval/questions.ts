@@ -262,5 +262,3 @@ export const QUESTIONS: readonly Question[] = [
   single('X-savings-5555', NO_BANK, 'missing-data', 'What is my savings rate?', notAvailable('no bank account')),
 ];
 
-/** Question ids by category, for subsets. */
-export const questionsIn = (...categories: QuestionCategory[]): Question[] => QUESTIONS.filter((q) => categories.includes(q.category));

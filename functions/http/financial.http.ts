@@ -1,19 +1,10 @@
-import type { Request } from '@google-cloud/functions-framework';
 import { NetWorthQuery, TransactionsQuery } from '../../shared/contracts/financial-api.js';
-import { parseWith } from '../../shared/contracts/validation.js';
-import { netWorthSeries } from '../../shared/domain/analytics/net-worth-history.js';
 import type { ViewName } from '../../shared/ports/financial-store.js';
-import { istDate } from '../../shared/usecases/read-models.js';
+import { netWorthHistory } from '../../shared/usecases/net-worth-history.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
+import { queryParams } from '../platform/body.js';
 import type { RouteTable } from '../platform/http.js';
-
-/** Query strings arrive as strings (or arrays when repeated); keep the first of each. */
-const queryOf = (req: Request): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-
-/** Daily snapshots read for a series: a year and a little; older history comes from the monthly rollups. */
-const DAILY_LIMIT = 400;
 
 /**
  * `/api/financial/*` read models: each request reads one precomputed view document (the
@@ -45,7 +36,7 @@ export const financialRoutes = (getDeps: GetDeps): RouteTable => {
     'GET /api/financial/credit-score': view('credit', { report: null }),
     'GET /api/financial/epf': view('epf', { accounts: [], uans: [] }),
     'GET /api/financial/transactions': withUser(getDeps, async (req, res, ctx) => {
-      const q = parseWith(TransactionsQuery, queryOf(req), 'query');
+      const q = queryParams(req, TransactionsQuery);
       const page = await (await getDeps().financial()).transactions(ctx.user.uid, {
         limit: q.limit,
         ...(q.account ? { accountKey: q.account } : {}),
@@ -58,11 +49,9 @@ export const financialRoutes = (getDeps: GetDeps): RouteTable => {
     }),
     'GET /api/financial/analytics': view('analytics', { returns: null, stocks: null, allocation: null, cashFlow: null, credit: null, debt: null, epf: null }),
     'GET /api/financial/net-worth': withUser(getDeps, async (req, res, ctx) => {
-      const q = parseWith(NetWorthQuery, queryOf(req), 'query');
+      const q = queryParams(req, NetWorthQuery);
       const deps = getDeps();
-      const store = await deps.financial();
-      const [daily, monthly] = await Promise.all([store.snapshots(ctx.user.uid, DAILY_LIMIT), store.monthlyRollups(ctx.user.uid)]);
-      res.json(netWorthSeries(q.period, istDate(deps.clock.now()), daily, monthly));
+      res.json(await netWorthHistory({ store: await deps.financial(), clock: deps.clock }, ctx.user.uid, q.period));
     }),
   };
 };

@@ -1,21 +1,17 @@
-import type { Request } from '@google-cloud/functions-framework';
 import { InsightActionBody, InsightsQuery } from '../../shared/contracts/ai.js';
-import { parseWith } from '../../shared/contracts/validation.js';
 import { AppError } from '../../shared/domain/errors.js';
 import { requestInsights } from '../../shared/usecases/ai/insight-jobs.usecase.js';
 import { actOnInsight } from '../../shared/usecases/ai/insights.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
-import { emptyBody, jsonBody } from '../platform/body.js';
+import { emptyBody, jsonBody, queryParams } from '../platform/body.js';
 import type { RouteTable } from '../platform/http.js';
 import { limited } from '../platform/rate-limit.js';
-
-const queryOf = (req: Request): Record<string, unknown> => Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 
 /** `/api/insights`: the user's live insights, generation on request (queued, 202) and actions. */
 export const insightRoutes = (getDeps: GetDeps): RouteTable => ({
   'GET /api/insights': withUser(getDeps, async (req, res, ctx) => {
-    const q = parseWith(InsightsQuery, queryOf(req), 'query');
+    const q = queryParams(req, InsightsQuery);
     const deps = getDeps();
     const insights = await (await deps.insights()).list(ctx.user.uid, { ...(q.category ? { category: q.category } : {}), limit: q.limit, now: deps.clock.now().toISOString() });
     res.json({ insights });

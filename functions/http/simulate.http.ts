@@ -1,7 +1,6 @@
 import { simulateRequestOn } from '../../shared/contracts/simulate.js';
-import { narrateSimulation } from '../../shared/usecases/ai/narrate-simulation.usecase.js';
+import { simulateForUser } from '../../shared/usecases/ai/narrate-simulation.usecase.js';
 import { istDate } from '../../shared/usecases/read-models.js';
-import { runSimulation } from '../../shared/usecases/simulate.usecase.js';
 import type { GetDeps } from '../deps.js';
 import { withUser } from '../platform/auth.js';
 import { jsonBody } from '../platform/body.js';
@@ -18,12 +17,7 @@ export const simulateRoutes = (getDeps: GetDeps): RouteTable => ({
   'POST /api/simulate': limited('chat', withUser(getDeps, async (req, res, ctx) => {
     const deps = getDeps();
     const body = jsonBody(req, simulateRequestOn(istDate(deps.clock.now())));
-    const out = await runSimulation({ store: await deps.financial(), consents: await deps.consents(), clock: deps.clock }, ctx.user.uid, body);
-    if (!body.narrate) {
-      res.json(out);
-      return;
-    }
-    const narrative = await narrateSimulation({ llm: await deps.llm(), budget: await deps.aiBudget(), log: ctx.log }, ctx.user.uid, body, out.result, out.data?.asOf ?? null);
-    res.json({ ...out, narrative });
+    const narration = async () => ({ llm: await deps.llm(), budget: await deps.aiBudget(), log: ctx.log });
+    res.json(await simulateForUser({ store: await deps.financial(), consents: await deps.consents(), clock: deps.clock, narration }, ctx.user.uid, body));
   })),
 });

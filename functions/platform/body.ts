@@ -43,3 +43,13 @@ export function emptyBody(req: Request): void {
   if (!hasBody(req)) return;
   jsonBody(req, NoFields);
 }
+
+/**
+ * The query string validated with `schema`. Query values arrive as strings (or arrays when a
+ * key repeats); the first of each is kept.
+ * @throws AppError VALIDATION.INVALID_INPUT naming each offending parameter.
+ */
+export function queryParams<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  const query = Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  return parseWith(schema, query, 'query');
+}

@@ -19,14 +19,6 @@ import { InMemoryConversationRepo, InMemoryFinancialStore } from '../support/mem
  * month?": the local provider reads only the last question), listed in `npm run eval`.
  */
 
-/**
- * Unanswerable questions the local rules (shared/adapters/local-llm, `intentOf`) answer with
- * the user's own figures: reported as a bug. Empty: every unanswerable question is refused.
- * Should one regress, it may only be listed here with a bug report; the second test below
- * fails once it is refused again, so this list can only shrink.
- */
-const KNOWN_REFUSAL_GAPS: ReadonlySet<string> = new Set<string>([]);
-
 /** What the local provider achieves on the full question set (86/88 = 97.7%; 85/88 would fail): no regression allowed. */
 const LOCAL_ACCURACY_FLOOR = 86 / 88;
 /**
@@ -62,15 +54,9 @@ describe.each([
     expect(r.turns.filter((t) => t.untraceable.length > 0).map((t) => `${describeTurn(t)} [${t.untraceable.join(', ')}]`)).toEqual([]);
   });
 
-  it('refuses every unanswerable question with no figures (but the known gaps of the local rules)', () => {
-    const wrong = report().turns.filter((t) => t.expect.kind === 'refusal' && !KNOWN_REFUSAL_GAPS.has(t.questionId) && !t.correct);
+  it('refuses every unanswerable question with no figures', () => {
+    const wrong = report().turns.filter((t) => t.expect.kind === 'refusal' && !t.correct);
     expect(wrong.map(describeTurn)).toEqual([]);
-  });
-
-  it('still gets the known gaps wrong (when one is refused, remove it from KNOWN_REFUSAL_GAPS)', () => {
-    const gaps = report().turns.filter((t) => KNOWN_REFUSAL_GAPS.has(t.questionId));
-    expect(gaps.map((t) => t.questionId).sort()).toEqual([...KNOWN_REFUSAL_GAPS].sort());
-    expect(gaps.filter((t) => t.correct).map(describeTurn)).toEqual([]);
   });
 
   it('says "not available", with no figures, for every question the persona has no data for', () => {

@@ -4,7 +4,6 @@ import type { Category } from '../../domain/analytics/cash-flow.js';
 import type { Clock } from '../../ports/clock.js';
 import type { Llm, LlmFunctionCall, LlmMessage, LlmRequest, LlmResponse, LlmSchema, LlmStreamEvent, LlmToolDeclaration } from '../../ports/llm.js';
 
-export { formatPercent, formatRupees } from '../../domain/ai/facts.js';
 
 /**
  * The deterministic local provider: the `Llm` port without a model, for the local stack and

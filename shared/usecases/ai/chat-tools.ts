@@ -4,7 +4,6 @@ import type { FiTool } from '../../contracts/fi.js';
 import { simulateRequestOn } from '../../contracts/simulate.js';
 import type { Analytics } from '../../domain/analytics/analytics.js';
 import { categorise, counterpartyOf, type Category } from '../../domain/analytics/cash-flow.js';
-import { netWorthSeries } from '../../domain/analytics/net-worth-history.js';
 import { simulate } from '../../domain/analytics/simulate.js';
 import { untrustedText } from '../../domain/ai/untrusted.js';
 import { isAppError } from '../../domain/errors.js';
@@ -14,6 +13,7 @@ import type { ConsentRepo } from '../../ports/consents.js';
 import type { FinancialStore } from '../../ports/financial-store.js';
 import { grantedTools } from '../consents.usecase.js';
 import { istDate } from '../read-models.js';
+import { netWorthHistory } from '../net-worth-history.usecase.js';
 import { consentedDefaults, simulationDefaultsFrom } from '../simulate.usecase.js';
 
 /**
@@ -455,8 +455,7 @@ const TOOLS: Record<ChatToolName, Runner> = {
     );
   },
   async get_net_worth_history(deps, uid, args, now) {
-    const [daily, monthly] = await Promise.all([deps.store.snapshots(uid, 400), deps.store.monthlyRollups(uid)]);
-    const s = netWorthSeries((args['period'] as '1m' | undefined) ?? '3m', istDate(now), daily, monthly);
+    const s = await netWorthHistory({ store: deps.store, clock: { now: () => now } }, uid, (args['period'] as '1m' | undefined) ?? '3m');
     if (!s.series.length) return noData('get_net_worth_history', 'net worth history');
     const first = s.series[0]!;
     const last = s.series[s.series.length - 1]!;
@@ -497,7 +496,5 @@ const TOOLS: Record<ChatToolName, Runner> = {
   },
 };
 
-/** For tests: a tool's required Fi data. */
-export const toolNeeds = (tool: ChatToolName): readonly FiTool[] => NEEDS[tool];
 
 

@@ -7,6 +7,7 @@ import type { Llm, LlmMessage } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
 import { reserveBudget, type AiBudget, type AiSpend } from './ai-budget.js';
 import { assumptionItems, CHAT_TOOL_DECLARATIONS, figuresOf } from './chat-tools.js';
+import { runSimulation, type RunSimulationDeps, type SimulationResponse } from '../simulate.usecase.js';
 
 export interface NarrateDeps {
   readonly llm: Llm;
@@ -104,4 +105,19 @@ async function narrate(deps: NarrateDeps, spend: AiSpend, request: SimulateReque
     }
     throw e;
   }
+}
+
+/**
+ * `POST /api/simulate`: the simulation (from the user's consented figures where the request
+ * leaves some out), plus its narrative when `narrate` is asked for. The model's dependencies
+ * are built only then, so a plain simulation never loads the Gemini SDK.
+ */
+export async function simulateForUser(
+  deps: RunSimulationDeps & { readonly narration: () => Promise<NarrateDeps> },
+  uid: string,
+  request: SimulateRequest & { readonly narrate?: boolean },
+): Promise<SimulationResponse & { readonly narrative?: Narrative }> {
+  const out = await runSimulation(deps, uid, request);
+  if (!request.narrate) return out;
+  return { ...out, narrative: await narrateSimulation(await deps.narration(), uid, request, out.result, out.data?.asOf ?? null) };
 }
