@@ -18,6 +18,12 @@ export function grantedScopes(consents: readonly Consent[], now: Date): Set<Cons
 /** The Fi tools a user's consents allow us to fetch and keep at `now`. */
 export const grantedTools = (consents: readonly Consent[], now: Date): FiTool[] => toolsForScopes(grantedScopes(consents, now));
 
+/**
+ * Whether data derived from `sources` (Fi tool names, e.g. an analytics section's `sources`)
+ * may be used now: every one of them must be under an active consent.
+ */
+export const allSourcesGranted = (sources: readonly string[], granted: readonly FiTool[]): boolean => sources.every((s) => (granted as readonly string[]).includes(s));
+
 export interface ConsentDeps {
   readonly consents: ConsentRepo;
   readonly audit: AuditLog;

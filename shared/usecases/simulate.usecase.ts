@@ -5,7 +5,7 @@ import type { FiTool } from '../contracts/fi.js';
 import type { Clock } from '../ports/clock.js';
 import type { ConsentRepo } from '../ports/consents.js';
 import type { FinancialStore } from '../ports/financial-store.js';
-import { grantedTools } from './consents.usecase.js';
+import { allSourcesGranted, grantedTools } from './consents.usecase.js';
 import { istDate } from './read-models.js';
 
 export interface RunSimulationDeps {
@@ -23,7 +23,7 @@ type View = Partial<Analytics> & { asOf?: string | null; valuationDate?: string 
  */
 export function consentedDefaults(v: View | null, granted: readonly FiTool[]): View | null {
   if (!v) return null;
-  const allowed = (section: { readonly sources?: readonly string[] } | null | undefined): boolean => !!section && (section.sources ?? []).every((t) => (granted as readonly string[]).includes(t));
+  const allowed = (section: { readonly sources?: readonly string[] } | null | undefined): boolean => !!section && allSourcesGranted(section.sources ?? [], granted);
   return {
     ...(v.asOf !== undefined ? { asOf: v.asOf } : {}),
     ...(v.valuationDate !== undefined ? { valuationDate: v.valuationDate } : {}),

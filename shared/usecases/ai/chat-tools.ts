@@ -11,7 +11,7 @@ import type { LlmToolDeclaration } from '../../ports/llm.js';
 import type { Clock } from '../../ports/clock.js';
 import type { ConsentRepo } from '../../ports/consents.js';
 import type { FinancialStore } from '../../ports/financial-store.js';
-import { grantedTools } from '../consents.usecase.js';
+import { allSourcesGranted, grantedTools } from '../consents.usecase.js';
 import { istDate } from '../read-models.js';
 import { netWorthHistory } from '../net-worth-history.usecase.js';
 import { consentedDefaults, simulationDefaultsFrom } from '../simulate.usecase.js';
@@ -163,7 +163,6 @@ type View = Partial<Analytics> & { asOf?: string | null; valuationDate?: string 
 const fail = (tool: string, code: Extract<ToolResult, { ok: false }>['code'], error: string): ToolResult => ({ ok: false, tool, code, error });
 const consentRequired = (tool: ChatToolName): ToolResult => fail(tool, 'consent-required', 'the user has not consented to (or has revoked) access to the data this needs; ask them to grant it in the app');
 /** Whether every one of `sources` is under an active consent. */
-const allGranted = (sources: readonly string[], granted: readonly FiTool[]): boolean => sources.every((s) => (granted as readonly string[]).includes(s));
 
 /** What one chat turn has used of the tools' per-turn limits; one per turn, from `newChatToolTurn`. */
 export interface ChatToolTurn {
@@ -256,7 +255,7 @@ const TOOLS: Record<ChatToolName, Runner> = {
     const v = await analyticsOf(deps, uid);
     const r = v?.returns;
     if (!v || !r || !r.available) return noData('get_returns', 'mutual fund');
-    if (!allGranted(r.sources, granted)) return consentRequired('get_returns');
+    if (!allSourcesGranted(r.sources, granted)) return consentRequired('get_returns');
     return ok(
       'get_returns',
       v,
@@ -269,7 +268,7 @@ const TOOLS: Record<ChatToolName, Runner> = {
     const v = await analyticsOf(deps, uid);
     const a = v?.allocation;
     if (!v || !a || !a.available) return noData('get_allocation', 'net worth');
-    if (!allGranted(a.sources, granted)) return consentRequired('get_allocation');
+    if (!allSourcesGranted(a.sources, granted)) return consentRequired('get_allocation');
     const figures: Record<string, FigureValue> = { totalAssetsRupees: rupees(a.totalAssetsPaise) };
     for (const b of a.buckets) {
       figures[`${b.bucket}Rupees`] = rupees(b.valuePaise);
@@ -322,8 +321,8 @@ const TOOLS: Record<ChatToolName, Runner> = {
     const c = v?.cashFlow;
     if (!v || !c || !c.available) return noData('get_cash_flow', 'bank');
     // The flows are bank data; the liquid money (and so the emergency fund) comes from the net worth.
-    if (!allGranted(c.sources.filter((s) => s !== 'fetch_net_worth'), granted)) return consentRequired('get_cash_flow');
-    const liquid = allGranted(c.sources, granted);
+    if (!allSourcesGranted(c.sources.filter((s) => s !== 'fetch_net_worth'), granted)) return consentRequired('get_cash_flow');
+    const liquid = allSourcesGranted(c.sources, granted);
     const sources = liquid ? c.sources : c.sources.filter((s) => s !== 'fetch_net_worth');
     const month = args['month'] as string | undefined;
     if (month) {
@@ -359,8 +358,8 @@ const TOOLS: Record<ChatToolName, Runner> = {
     const c = v?.credit;
     if (!v || !c || !c.available) return noData('get_credit', 'credit report');
     // The report is the credit report's; only the loan EMIs seen in bank data come from elsewhere.
-    if (!allGranted(c.sources.filter((s) => s !== 'fetch_bank_transactions'), granted)) return consentRequired('get_credit');
-    const emis = allGranted(c.sources, granted);
+    if (!allSourcesGranted(c.sources.filter((s) => s !== 'fetch_bank_transactions'), granted)) return consentRequired('get_credit');
+    const emis = allSourcesGranted(c.sources, granted);
     return ok(
       'get_credit',
       v,
@@ -390,7 +389,7 @@ const TOOLS: Record<ChatToolName, Runner> = {
     const v = await analyticsOf(deps, uid);
     const e = v?.epf;
     if (!v || !e || !e.available) return noData('get_epf', 'EPF');
-    if (!allGranted(e.sources, granted)) return consentRequired('get_epf');
+    if (!allSourcesGranted(e.sources, granted)) return consentRequired('get_epf');
     return ok(
       'get_epf',
       v,
@@ -415,7 +414,7 @@ const TOOLS: Record<ChatToolName, Runner> = {
     // The liabilities rest on the credit report (or net worth); EMIs seen in the bank data, the
     // plans built on them and the EMI-to-income ratio (income is bank data) also on transactions.
     const BANK = 'fetch_bank_transactions';
-    if (!allGranted(d.sources.filter((t) => t !== BANK), granted)) return consentRequired('get_debt_plan');
+    if (!allSourcesGranted(d.sources.filter((t) => t !== BANK), granted)) return consentRequired('get_debt_plan');
     const bank = granted.includes(BANK);
     const hideBankEmis = !bank && d.liabilities.some((l) => l.paymentBasis === 'bank-observed');
     const plan = (p: NonNullable<typeof d.payoff>['avalanche']) => ({ status: p.status, months: p.months, totalInterestRupees: rupees(p.totalInterestPaise) });

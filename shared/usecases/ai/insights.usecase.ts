@@ -11,7 +11,7 @@ import type { FinancialStore } from '../../ports/financial-store.js';
 import type { InsightJob, InsightRepo, StoredInsight } from '../../ports/insights.js';
 import type { Llm, LlmSchema } from '../../ports/llm.js';
 import type { Logger } from '../../ports/logger.js';
-import { grantedTools } from '../consents.usecase.js';
+import { allSourcesGranted, grantedTools } from '../consents.usecase.js';
 import { reserveBudget, type AiBudget, type AiSpend } from './ai-budget.js';
 
 export interface InsightsDeps {
@@ -112,8 +112,8 @@ export async function generateInsights(deps: InsightsDeps, uid: string, job: Pic
   if (!analytics || !analytics['asOf']) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no synced data yet' });
   const built = buildFacts({ overview, analytics } as Parameters<typeof buildFacts>[0]);
   if (!built.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no facts to write about' });
-  const granted: readonly string[] = grantedTools(await deps.consents.list(uid), deps.clock.now());
-  const facts = built.filter((f) => f.source.split(',').every((tool) => granted.includes(tool)));
+  const granted = grantedTools(await deps.consents.list(uid), deps.clock.now());
+  const facts = built.filter((f) => allSourcesGranted(f.source.split(','), granted));
   if (!facts.length) return end({ stored: 0, generated: 0, dropped: 0, provider: deps.llm.provider, reason: 'no active consent covers the data' });
   let spend: AiSpend;
   try {
