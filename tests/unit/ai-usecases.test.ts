@@ -8,7 +8,7 @@ import { CONSENT_SCOPES, type Consent, type ConsentScope } from '../../shared/co
 import { buildFacts, formatFigure, formatRupees, type AnalyticsLike, type OverviewLike } from '../../shared/domain/ai/facts.js';
 import { simulate } from '../../shared/domain/analytics/simulate.js';
 import type { Llm } from '../../shared/ports/llm.js';
-import { chatTurn, MAX_TOOL_ROUNDS, type ChatDeps, type ChatEvent } from '../../shared/usecases/ai/chat.usecase.js';
+import { chatTurn, MAX_TOOL_ROUNDS, TURN_DEADLINE_MS, type ChatDeps, type ChatEvent } from '../../shared/usecases/ai/chat.usecase.js';
 import { runChatTool } from '../../shared/usecases/ai/chat-tools.js';
 import { actOnInsight, generateInsights, type InsightsDeps } from '../../shared/usecases/ai/insights.usecase.js';
 import { narrateSimulation } from '../../shared/usecases/ai/narrate-simulation.usecase.js';
@@ -466,5 +466,34 @@ describe('a turn stops when its client has gone (review #13)', () => {
     expect(await world.conversations.list(world.uid, 10)).toEqual([]);
     // The call that was made is still paid for.
     expect(world.ledger.entries).toHaveLength(1);
+  });
+});
+
+describe('a turn has a deadline under the hosting limit', () => {
+  it('stops calling the model once the turn has run past TURN_DEADLINE_MS, with a clear answer and nothing half-done', async () => {
+    const world = await personaWorld('2222222222');
+    const clock = clockAt();
+    // A model that always asks for a tool and takes 20 s a call.
+    let calls = 0;
+    const slow: Llm = {
+      provider: 'gemini',
+      model: 'slow-model',
+      async generate() {
+        calls++;
+        clock.advance(20_000);
+        return { provider: 'gemini', model: 'slow-model', text: '', functionCalls: [{ name: 'get_overview', args: {} }], finishReason: 'tool_calls', usage: { inputTokens: 10, outputTokens: 5 } };
+      },
+      stream() {
+        throw new Error('not used: chat turns call generate');
+      },
+    };
+    const answer = await chatTurn(chatDepsOf(world, slow, { clock }), world.uid, { message: 'What is my net worth?' });
+    // Calls start at 0, 20 and 40 s; the fourth would start at 60 s, past the 45 s deadline.
+    expect(TURN_DEADLINE_MS).toBe(45_000);
+    expect(calls).toBe(3);
+    expect(answer).toMatchObject({ degraded: true, provider: 'none' });
+    expect(answer.answer).toMatch(/took too long/);
+    // The turn is stored (question and the clear answer), and its tokens were counted.
+    expect(answer.usage).toEqual({ inputTokens: 30, outputTokens: 15 });
   });
 });

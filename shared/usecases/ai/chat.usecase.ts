@@ -21,6 +21,12 @@ export interface ChatDeps {
 
 /** Tool rounds a turn may take before the model must answer with what it has. */
 export const MAX_TOOL_ROUNDS = 4;
+/**
+ * No model call starts after a turn has run this long: Firebase Hosting ends a rewritten
+ * request at about 60 s, so a turn must wrap up (with a clear answer) before that. The turn
+ * can still end up to one model call (its own timeout) later.
+ */
+export const TURN_DEADLINE_MS = 45_000;
 /** Tool calls honoured per round. */
 const MAX_CALLS_PER_ROUND = 5;
 /** Earlier messages replayed to the model (text only). */
@@ -93,6 +99,7 @@ const answerPieces = (text: string): string[] => text.match(/[^.!?\n]*(?:[.!?]+[
 const shownText = (text: string): string => safeAnswer(text).text.trim();
 
 const DEGRADED = 'The assistant is unavailable right now, so I cannot answer this. Your figures are still on the dashboard; please try again in a few minutes.';
+const TOO_SLOW = 'That took too long to answer, so I stopped rather than keep you waiting. Please try again, or ask about one thing at a time.';
 const BLOCKED = 'I cannot help with that request. Ask me about your net worth, spending, investments, credit, EPF, loans or a what-if simulation.';
 const UNVERIFIED = 'I could not check the figures in that answer against your data, so I will not guess. Try asking about one thing at a time.';
 
@@ -206,10 +213,15 @@ async function runTurn(deps: ChatDeps, uid: string, body: ChatBody, emit: (e: Ch
   let retried = false;
   let final: LlmResponse | null = null;
   let fallback: string | null = null;
+  let timedOut = false;
 
   // `mayCallTools` false: the tools stay declared (the history holds function calls) but the model must answer.
   const call = async (mayCallTools: boolean): Promise<LlmResponse> => {
     stopIfAborted();
+    if (deps.clock.now().getTime() - started.getTime() > TURN_DEADLINE_MS) {
+      timedOut = true;
+      throw new AppError('AI.UNAVAILABLE', 'the turn ran past its deadline', { retryable: false });
+    }
     let r: LlmResponse;
     try {
       r = await deps.llm.generate({ system: CHAT_SYSTEM_PROMPT, messages, tools: CHAT_TOOL_DECLARATIONS, ...(mayCallTools ? {} : { toolChoice: 'none' as const }), temperature: 0.2, maxOutputTokens: 1024 });
@@ -269,8 +281,8 @@ async function runTurn(deps: ChatDeps, uid: string, body: ChatBody, emit: (e: Ch
     return await finish(text, check.figures.length, ungrounded);
   } catch (e) {
     if (!isAppError(e) || !e.code.startsWith('AI.') || e.code === 'AI.BUDGET_EXHAUSTED') throw e;
-    deps.log.warn('chat degraded: the model failed', { errorCode: e.code });
-    fallback = e.code === 'AI.BLOCKED' ? BLOCKED : DEGRADED;
+    deps.log.warn(timedOut ? 'chat degraded: the turn ran past its deadline' : 'chat degraded: the model failed', { errorCode: e.code, toolRounds: rounds });
+    fallback = timedOut ? TOO_SLOW : e.code === 'AI.BLOCKED' ? BLOCKED : DEGRADED;
     return finish('', 0, 0, true);
   }
 
