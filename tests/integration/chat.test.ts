@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGemini, type FakeGemini, type FakeGeminiRequest, type FakeGeminiScript } from '../../dev/fake-gemini/server.js';
+import { type FakeGemini, type FakeGeminiRequest, type FakeGeminiScript } from '../../dev/fake-gemini/server.js';
+import { scriptedGemini } from '../support/scripted-gemini.js';
 import { FirestoreAiUsageLedger } from '../../shared/adapters/firestore/firestore-ai-usage.ledger.js';
 import { FirestoreAuditLog } from '../../shared/adapters/firestore/firestore-audit.log.js';
 import { FirestoreConsentRepo } from '../../shared/adapters/firestore/firestore-consent.repo.js';
 import { FirestoreConversationRepo } from '../../shared/adapters/firestore/firestore-conversation.repo.js';
 import { FirestoreFinancialStore } from '../../shared/adapters/firestore/firestore-financial.store.js';
 import { FirestoreInsightRepo } from '../../shared/adapters/firestore/firestore-insight.repo.js';
-import { GeminiLlm } from '../../shared/adapters/gemini/gemini.llm.js';
 import { LocalLlm } from '../../shared/adapters/local-llm/local.llm.js';
 import type { ToolResult } from '../../shared/contracts/ai.js';
 import { formatRupees } from '../../shared/domain/ai/facts.js';
@@ -75,25 +75,7 @@ function depsFor(llm: Llm, options: { log?: MemoryLogger; dailyTokens?: number; 
 
 const local = () => new LocalLlm({ clock });
 
-async function gemini(script: FakeGeminiScript, maxRetries = 0): Promise<{ fake: FakeGemini; llm: GeminiLlm; sleeps: number[] }> {
-  const fake = await startFakeGemini({ script });
-  fakes.push(fake);
-  const sleeps: number[] = [];
-  const llm = new GeminiLlm({
-    project: projectId,
-    location: 'asia-south1',
-    model: 'gemini-3.8-flash',
-    baseUrl: fake.url,
-    timeoutMs: 5_000,
-    maxRetries,
-    authClient: { getRequestHeaders: async () => new Headers({ Authorization: 'Bearer t' }) },
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    random: () => 0,
-  });
-  return { fake, llm, sleeps };
-}
+const gemini = (script: FakeGeminiScript, maxRetries = 0) => scriptedGemini(script, fakes, { project: projectId, maxRetries });
 
 type RecordedPart = Record<string, unknown>;
 const partsOf = (r: FakeGeminiRequest): RecordedPart[] => (r.body.contents ?? []).flatMap((c) => [...(c.parts ?? [])]);

@@ -1,12 +1,12 @@
 import type { Firestore } from '@google-cloud/firestore';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeGemini, type FakeGemini, type FakeGeminiScript } from '../../dev/fake-gemini/server.js';
+import { type FakeGemini, type FakeGeminiScript } from '../../dev/fake-gemini/server.js';
+import { scriptedGemini } from '../support/scripted-gemini.js';
 import { FirestoreAiUsageLedger } from '../../shared/adapters/firestore/firestore-ai-usage.ledger.js';
 import { FirestoreConsentRepo } from '../../shared/adapters/firestore/firestore-consent.repo.js';
 import { FirestoreFinancialStore } from '../../shared/adapters/firestore/firestore-financial.store.js';
 import { FirestoreInsightRepo } from '../../shared/adapters/firestore/firestore-insight.repo.js';
 import { FirestoreUserRepo } from '../../shared/adapters/firestore/firestore-user.repo.js';
-import { GeminiLlm } from '../../shared/adapters/gemini/gemini.llm.js';
 import { LocalLlm } from '../../shared/adapters/local-llm/local.llm.js';
 import { INSIGHT_CATEGORIES, type Fact, type ModelInsight } from '../../shared/contracts/ai.js';
 import type { ConsentScope } from '../../shared/contracts/consents.js';
@@ -54,21 +54,7 @@ function depsFor(llm: Llm, clock: ManualClock, options: { dailyTokens?: number; 
   };
 }
 
-async function gemini(script: FakeGeminiScript): Promise<{ fake: FakeGemini; llm: GeminiLlm }> {
-  const fake = await startFakeGemini({ script });
-  fakes.push(fake);
-  const llm = new GeminiLlm({
-    project: 'demo-insights',
-    location: 'asia-south1',
-    model: 'gemini-3.8-flash',
-    baseUrl: fake.url,
-    timeoutMs: 5_000,
-    maxRetries: 0,
-    authClient: { getRequestHeaders: async () => new Headers({ Authorization: 'Bearer t' }) },
-    sleep: async () => undefined,
-  });
-  return { fake, llm };
-}
+const gemini = (script: FakeGeminiScript) => scriptedGemini(script, fakes, { project: 'demo-insights' });
 
 /** A fresh user with a persona's data, and the facts the use case will build from it. */
 async function aUser(phone: string, clock: ManualClock, scopes?: readonly ConsentScope[]): Promise<{ user: SeededUser; facts: Fact[] }> {

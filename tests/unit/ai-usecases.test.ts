@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakeGemini, type FakeGemini, type FakeGeminiRequest, type FakeGeminiScript } from '../../dev/fake-gemini/server.js';
+import { type FakeGemini, type FakeGeminiRequest, type FakeGeminiScript } from '../../dev/fake-gemini/server.js';
+import { scriptedGemini } from '../support/scripted-gemini.js';
 import { ASKED_AT, personaWorld, silentLogger, type PersonaWorld } from '../../eval/fixture.js';
-import { GeminiLlm } from '../../shared/adapters/gemini/gemini.llm.js';
 import { LocalLlm } from '../../shared/adapters/local-llm/local.llm.js';
 import type { Fact, ToolResult } from '../../shared/contracts/ai.js';
 import { CONSENT_SCOPES, type Consent, type ConsentScope } from '../../shared/contracts/consents.js';
@@ -30,21 +30,7 @@ afterEach(async () => {
 
 const clockAt = () => new ManualClock(Date.parse(ASKED_AT));
 
-async function gemini(script: FakeGeminiScript): Promise<{ fake: FakeGemini; llm: GeminiLlm }> {
-  const fake = await startFakeGemini({ script });
-  fakes.push(fake);
-  const llm = new GeminiLlm({
-    project: 'demo-ai-usecases',
-    location: 'asia-south1',
-    model: 'gemini-3.8-flash',
-    baseUrl: fake.url,
-    timeoutMs: 5_000,
-    maxRetries: 0,
-    authClient: { getRequestHeaders: async () => new Headers({ Authorization: 'Bearer t' }) },
-    sleep: async () => undefined,
-  });
-  return { fake, llm };
-}
+const gemini = (script: FakeGeminiScript) => scriptedGemini(script, fakes, { project: 'demo-ai-usecases' });
 
 const aConsent = (id: string, scopes: readonly ConsentScope[], expiresAt = '2027-11-01T00:00:00.000Z'): Consent => ({
   id,

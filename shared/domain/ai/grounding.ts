@@ -1,4 +1,4 @@
-import { ENTITY_REFERENCE, entityText, htmlSpans, scanCharacters } from './untrusted.js';
+import { ENTITY_REFERENCE, entityText, htmlSpans, matchSpans, scanCharacters } from './untrusted.js';
 
 /**
  * The grounding check: every figure in a generated text (an insight, a chat answer) must be a
@@ -212,26 +212,7 @@ const EXCLUDED: readonly RegExp[] = [
 ];
 
 function excludedSpans(text: string): Span[] {
-  const spans: Span[] = [];
-  for (const pattern of EXCLUDED) {
-    const re = new RegExp(pattern.source, pattern.flags);
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(text)) !== null) {
-      if (m[0] === '') {
-        re.lastIndex += 1;
-        continue;
-      }
-      spans.push({ start: m.index, end: m.index + m[0].length });
-    }
-  }
-  spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  const merged: Span[] = [];
-  for (const s of spans) {
-    const last = merged[merged.length - 1];
-    if (last && s.start < last.end) merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, s.end) };
-    else merged.push(s);
-  }
-  return merged;
+  return matchSpans(text, EXCLUDED);
 }
 
 const NUMBER = /\d+(?:,\d+)*(?:\.\d+)?/g;

@@ -266,9 +266,18 @@ function removeUrls(text: string): Cleaned {
  * grounding check reads text without them, as the user sees it). Linear; never throws.
  */
 export function htmlSpans(text: string): Array<{ readonly start: number; readonly end: number }> {
+  return matchSpans(text, [HTML_COMMENT, HTML_BLOCK, HTML_TAG]);
+}
+
+/**
+ * Where any of `patterns` matches in `text`, as sorted spans with overlapping or touching
+ * ones merged. Each pattern is run with its own flags (a global copy); empty matches are
+ * skipped. Linear in the matches; never throws.
+ */
+export function matchSpans(text: string, patterns: readonly RegExp[]): Array<{ readonly start: number; readonly end: number }> {
   const spans: Array<{ start: number; end: number }> = [];
-  for (const pattern of [HTML_COMMENT, HTML_BLOCK, HTML_TAG]) {
-    const re = new RegExp(pattern.source, pattern.flags);
+  for (const pattern of patterns) {
+    const re = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
     let m: RegExpExecArray | null;
     while ((m = re.exec(text)) !== null) {
       if (m[0] === '') {
