@@ -45,3 +45,6 @@ export const isTransientGrpc = (e: unknown): boolean => {
     code === GrpcCode.RESOURCE_EXHAUSTED
   );
 };
+
+/** Strips undefined (Firestore refuses it) through a JSON round trip; for plain data only. */
+export const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;

@@ -1,8 +1,6 @@
 import { FieldValue, type Firestore } from '@google-cloud/firestore';
 import type { Conversation, ConversationRepo, StoredChatMessage } from '../../ports/conversations.js';
-
-/** Strips undefined (Firestore refuses it); values are plain data. */
-const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+import { plain } from './client.js';
 
 /**
  * `users/{uid}/conversations/{id}` with `messages/{messageId}`. Message ids sort in

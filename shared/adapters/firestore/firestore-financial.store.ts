@@ -13,6 +13,7 @@ import type {
   TransactionQuery,
   ViewName,
 } from '../../ports/financial-store.js';
+import { plain } from './client.js';
 
 /** Firestore keeps batches well under its limits at this size. */
 const BATCH = 400;
@@ -28,9 +29,6 @@ interface StateDoc {
 type StoredTxn = Transaction & { source: FiTool; gen: number };
 
 const stable = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
-
-/** Strips undefined (Firestore refuses it) through a JSON round trip; values are plain data. */
-const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
 /**
  * Layout under `users/{uid}`: `state/financial` (committed generation, per-source state,

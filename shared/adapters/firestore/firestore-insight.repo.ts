@@ -1,7 +1,6 @@
 import type { Firestore } from '@google-cloud/firestore';
 import type { InsightJob, InsightRepo, StoredInsight } from '../../ports/insights.js';
-
-const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+import { plain } from './client.js';
 
 /** `users/{uid}/insights/{id}` and `users/{uid}/insightJobs/{jobId}`. */
 export class FirestoreInsightRepo implements InsightRepo {
